@@ -1,0 +1,114 @@
+import { AptTorrentError } from '../errors.js';
+import { runCapture, runInteractive } from '../util/run.js';
+import { parseAptConfigDump, parseAptConfigShell } from './apt-config.js';
+import { parsePrintUris, type AptUri } from './print-uris.js';
+
+/** The apt-get verbs apt-torrent resolves and runs. */
+export type AptVerb = 'install' | 'upgrade' | 'dist-upgrade';
+
+/** One Packages index in APT's lists, as `apt-get indextargets` names it. */
+export interface IndexTarget {
+  /** The local (possibly lz4-compressed) file under Dir::State::lists. */
+  file: string;
+  /** The repository root that pool paths are relative to, e.g. `http://deb.debian.org/debian/`. */
+  repoUri: string;
+}
+
+export interface AptDirectories {
+  archives: string;
+  partial: string;
+  lists: string;
+}
+
+const APT_HELPER = '/usr/lib/apt/apt-helper';
+
+/**
+ * The APT programs, always called with the user's `-o` options; APT_CONFIG
+ * reaches them through the environment, exactly as with apt-get itself.
+ */
+export class Apt {
+  constructor(
+    private readonly options: readonly string[],
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** `-o KEY=VALUE` pairs for the command line. */
+  optionArgs(): string[] {
+    return this.options.flatMap((option) => ['-o', option]);
+  }
+
+  /** What APT would download for `apt-get VERB ARGS`. */
+  async printUris(verb: AptVerb, args: readonly string[]): Promise<AptUri[]> {
+    const result = await this.capture('apt-get', [...this.optionArgs(), verb, '--print-uris', '-qq', ...args]);
+    if (result.code !== 0) {
+      const said = result.stderr.trim() || result.stdout.trim();
+      throw new AptTorrentError('E_APT_RESOLVE', `apt-get ${verb} could not resolve the request:\n${said}`, {
+        hint: 'this is what apt-get itself says; fix the package names or sources, then run apt-torrent again',
+        exitCode: result.code,
+      });
+    }
+    return parsePrintUris(result.stdout);
+  }
+
+  /** APT's archive cache, its partial directory and its lists directory, with `-o` applied. */
+  async directories(): Promise<AptDirectories> {
+    const result = await this.capture('apt-config', [
+      ...this.optionArgs(), 'shell', 'ARCHIVES', 'Dir::Cache::archives/d', 'LISTS', 'Dir::State::lists/d',
+    ]);
+    const values = parseAptConfigShell(result.stdout);
+    const archives = values.get('ARCHIVES');
+    const lists = values.get('LISTS');
+    if (result.code !== 0 || !archives || !lists) {
+      throw new AptTorrentError('E_APT_CONFIG', `apt-config did not tell where APT's archive cache is:\n${result.stderr.trim()}`, {
+        hint: 'check APT_CONFIG and the -o options you passed',
+      });
+    }
+    return { archives, partial: `${archives.replace(/\/$/, '')}/partial/`, lists };
+  }
+
+  /** The full configuration as `apt-config dump` prints it, keys lower-cased. */
+  async dump(): Promise<Map<string, string[]>> {
+    const result = await this.capture('apt-config', [...this.optionArgs(), 'dump']);
+    return parseAptConfigDump(result.stdout);
+  }
+
+  /** The Packages indexes APT has in its lists. */
+  async packagesIndexes(): Promise<IndexTarget[]> {
+    const result = await this.capture('apt-get', [
+      ...this.optionArgs(), 'indextargets', '--format', '$(FILENAME)\t$(REPO_URI)', 'Created-By: Packages',
+    ]);
+    if (result.code !== 0) {
+      throw new AptTorrentError('E_APT_CONFIG', `apt-get indextargets failed:\n${result.stderr.trim()}`);
+    }
+    return result.stdout
+      .split('\n')
+      .filter((line) => line.includes('\t'))
+      .map((line) => {
+        const [file, repoUri] = line.split('\t') as [string, string];
+        return { file, repoUri };
+      });
+  }
+
+  /** A list file's text, decompressed by APT itself (lz4, zstd, gz, xz…). */
+  async catFile(file: string): Promise<string | undefined> {
+    const result = await this.capture(APT_HELPER, ['cat-file', file]);
+    // indextargets also lists indexes that `apt-get update` has not fetched yet.
+    return result.code === 0 ? result.stdout : undefined;
+  }
+
+  /** Run `apt-get VERB ARGS` with the terminal handed over; resolves its exit status. */
+  runAptGet(verb: AptVerb, args: readonly string[]): Promise<number> {
+    return runInteractive('apt-get', [...this.optionArgs(), verb, ...args], this.env);
+  }
+
+  private async capture(command: string, args: string[]) {
+    try {
+      return await runCapture(command, args, this.env);
+    } catch (error) {
+      throw new AptTorrentError('E_APT_CONFIG', `cannot run ${command}: ${(error as Error).message}`, {
+        hint: 'apt-torrent needs APT (apt-get, apt-config, apt-helper) on this machine',
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { AptTorrentError } from '../errors.js';
+import { buildPlan, wantedPaths, type IndexedEntry, type Plan } from '../fetch/plan.js';
+import type { Apt, AptVerb } from './apt.js';
+import { findByFilename } from './packages.js';
+
+/**
+ * Ask APT what it would fetch for `apt-get VERB ARGS`, and find each file's
+ * SHA256 in the Packages indexes in APT's lists. Only the indexes of the
+ * repositories the URIs come from are read, and only the wanted stanzas parsed.
+ */
+export async function resolvePlan(apt: Apt, verb: AptVerb, args: readonly string[]): Promise<Plan> {
+  const uris = await apt.printUris(verb, args);
+  if (uris.length === 0) return { files: [], refused: [] };
+  const targets = await apt.packagesIndexes();
+  const wanted = wantedPaths(uris, [...new Set(targets.map((target) => target.repoUri))]);
+  const indexed: IndexedEntry[] = [];
+  await Promise.all(
+    targets
+      .filter((target) => wanted.has(target.repoUri))
+      .map(async (target) => {
+        const text = await apt.catFile(target.file);
+        if (text === undefined) return;
+        for (const entry of findByFilename(text, wanted.get(target.repoUri)!)) indexed.push({ repoUri: target.repoUri, entry });
+      }),
+  );
+  const plan = buildPlan(uris, indexed);
+  if (plan.refused.length > 0) {
+    const lines = plan.refused.map((file) => `  ${file.cacheName} (${file.uri}): ${file.reason}`);
+    throw new AptTorrentError('E_NO_SHA256', `refusing to download files whose SHA256 APT's indexes do not give:\n${lines.join('\n')}`, {
+      hint: 'run `apt-get update` so the lists match the mirror; apt-torrent never fetches a file it cannot verify',
+    });
+  }
+  return plan;
+}

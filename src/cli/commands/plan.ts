@@ -1,0 +1,45 @@
+import { Apt } from '../../apt/apt.js';
+import { resolvePlan } from '../../apt/resolve.js';
+import type { PlannedFile } from '../../fetch/plan.js';
+import { formatBytes } from '../../util/size.js';
+import type { CommandSpec } from '../command.js';
+
+/** The plan as `plan --json` prints it: stable field names for scripts. */
+export function planJson(files: readonly PlannedFile[]) {
+  const bytesBy = (route: string) => files.filter((file) => file.route === route).reduce((sum, file) => sum + file.size, 0);
+  return {
+    files: files.map((file) => ({
+      package: file.package,
+      version: file.version,
+      architecture: file.architecture,
+      filename: file.cacheName,
+      uri: file.uri,
+      size: file.size,
+      sha256: file.sha256,
+      route: file.route,
+    })),
+    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+    bytesByRoute: { torrent: bytesBy('torrent'), http: bytesBy('http'), apt: bytesBy('apt') },
+  };
+}
+
+export function planTable(files: readonly PlannedFile[]): string {
+  if (files.length === 0) return 'Nothing to fetch: APT has every file it needs.\n';
+  const rows = files.map((file) => `${file.route.padEnd(7)} ${formatBytes(file.size).padStart(9)}  ${file.cacheName}`);
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  return `${'route'.padEnd(7)} ${'size'.padStart(9)}  file\n${rows.join('\n')}\n${files.length} files, ${formatBytes(total)}\n`;
+}
+
+export const plan: CommandSpec = {
+  name: 'plan',
+  summary: 'show what would be fetched and how (torrent or HTTP), without downloading',
+  operands: '<packages...>',
+  completeOperands: 'package',
+  options: [{ flags: '--json', description: 'print the plan as JSON' }],
+  passesAptOptions: true,
+  async run(context, input) {
+    const result = await resolvePlan(new Apt(context.aptOptions, context.env), 'install', input.args);
+    context.stdout.write(input.options.json ? `${JSON.stringify(planJson(result.files), null, 2)}\n` : planTable(result.files));
+    return 0;
+  },
+};

@@ -1,0 +1,21 @@
+import type { AptVerb } from '../../apt/apt.js';
+import type { CommandSpec } from '../command.js';
+import { aptArgs, fetchForApt } from '../fetch-for-apt.js';
+import { fetchOptions, yesOption } from './shared-options.js';
+
+function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSpec {
+  return {
+    name,
+    summary,
+    options: [yesOption, ...fetchOptions],
+    passesAptOptions: true,
+    help: `Runs \`apt-get ${verb}\` once every file it needs is verified in the archive cache.`,
+    async run(context, input) {
+      const { apt } = await fetchForApt(context, verb, input);
+      return apt.runAptGet(verb, aptArgs(input));
+    },
+  };
+}
+
+export const upgrade = upgradeCommand('upgrade', 'upgrade', 'fetch and verify what `apt-get upgrade` needs, then run it');
+export const fullUpgrade = upgradeCommand('full-upgrade', 'dist-upgrade', 'fetch and verify what `apt-get dist-upgrade` needs, then run it');

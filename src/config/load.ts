@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { AptTorrentError } from '../errors.js';
+import { defaults, type Config } from './schema.js';
+import { formatProblems, validateLayer, type ConfigProblem } from './validate.js';
+
+const NAMES = ['config.json', 'config.yaml', 'config.yml'];
+
+/** The configuration files that apply, lowest priority first. */
+export function configFiles(env: NodeJS.ProcessEnv, explicit?: string): string[] {
+  const system = env.APT_TORRENT_SYSCONFDIR ?? '/etc/apt-torrent';
+  const user = join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'apt-torrent');
+  const found = [system, user].flatMap((dir) => NAMES.map((name) => join(dir, name)).filter((file) => existsSync(file)));
+  return explicit ? [...found, explicit] : found;
+}
+
+/**
+ * Load and merge: /etc/apt-torrent/config.*, then the user's XDG config,
+ * then --config FILE, then flags. Every problem of every layer is reported
+ * in one error that names the file and the key.
+ */
+export async function loadConfig(options: { env: NodeJS.ProcessEnv; file?: string; flags?: Record<string, unknown> }): Promise<Config> {
+  // cosmiconfig cannot search absolute places (facts.md), so each file is loaded by path.
+  const explorer = cosmiconfig('apt-torrent', { cache: false });
+  const problems: ConfigProblem[] = [];
+  let config = defaults();
+  if (options.file && !existsSync(options.file)) {
+    throw new AptTorrentError('E_CONFIG', `configuration file ${options.file} does not exist`, { hint: 'check the path given to --config' });
+  }
+  for (const file of configFiles(options.env, options.file)) {
+    let raw: unknown;
+    try {
+      raw = (await explorer.load(file))?.config;
+    } catch (error) {
+      problems.push({ source: file, key: '(file)', message: `cannot be read: ${(error as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    const layer = validateLayer(raw, file);
+    problems.push(...layer.problems);
+    config = { ...config, ...layer.values };
+  }
+  const flags = validateLayer(options.flags ?? {}, 'command line');
+  problems.push(...flags.problems);
+  config = { ...config, ...flags.values };
+  if (problems.length > 0) {
+    throw new AptTorrentError('E_CONFIG', `invalid configuration:\n${formatProblems(problems)}`, {
+      hint: 'fix or remove these keys; `man 5 apt-torrent.conf` lists every key with its default',
+    });
+  }
+  return config;
+}

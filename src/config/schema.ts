@@ -1,0 +1,54 @@
+import { parseSize } from '../util/size.js';
+
+/**
+ * The one configuration schema. Each key has a default, a description (the
+ * man page apt-torrent.conf(5) is checked against these) and a parser that
+ * either returns the value or says what is wrong with it.
+ */
+export interface KeyDefinition<T> {
+  default: T;
+  description: string;
+  /** The accepted form, for error messages: "a whole number from 1 to 64". */
+  expects: string;
+  parse(value: unknown): T | undefined;
+}
+
+const integer = (min: number, max: number, fallback: number, description: string): KeyDefinition<number> => ({
+  default: fallback,
+  description,
+  expects: `a whole number from ${min} to ${max}`,
+  parse: (value) => {
+    const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    return typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max ? number : undefined;
+  },
+});
+
+const size = (fallback: number, description: string): KeyDefinition<number> => ({
+  default: fallback,
+  description,
+  expects: 'a size such as 10MB, 10MiB, 512k or a number of bytes',
+  parse: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : typeof value === 'string' ? parseSize(value) : undefined),
+});
+
+const text = (fallback: string, description: string, check: (value: string) => boolean = () => true, expects = 'a string'): KeyDefinition<string> => ({
+  default: fallback,
+  description,
+  expects,
+  parse: (value) => (typeof value === 'string' && check(value) ? value : undefined),
+});
+
+export const schema = {
+  'http.parallel': integer(1, 64, 6, 'How many files are downloaded over HTTP at the same time.'),
+  'http.retries': integer(0, 20, 5, 'How many times a failed transfer is tried again (resuming where it stopped) before the file counts as failed. Waits grow from 0.5 s to 8 s.'),
+  'http.timeout': integer(1, 3600, 30, 'Seconds a connection may stay silent (connecting, waiting for headers, or mid-body) before the attempt counts as failed and is retried.'),
+  'http.lowSpeedLimit': size(1024, 'A transfer slower than this many bytes per second for http.lowSpeedTime seconds counts as stalled and is retried (0 turns the check off).'),
+  'http.lowSpeedTime': integer(5, 3600, 60, 'Seconds a transfer may stay under http.lowSpeedLimit before it counts as stalled.'),
+  stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state (records of verified files, resume data).', (value) => value.startsWith('/'), 'an absolute path'),
+} as const;
+
+export type ConfigKey = keyof typeof schema;
+export type Config = { [K in ConfigKey]: (typeof schema)[K]['default'] };
+
+export function defaults(): Config {
+  return Object.fromEntries(Object.entries(schema).map(([key, definition]) => [key, definition.default])) as Config;
+}

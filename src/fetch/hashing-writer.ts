@@ -1,0 +1,58 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+
+/**
+ * Appends to an open file and hashes exactly the bytes that reached it, in
+ * the same pass: no second read, and the hash can never run ahead of the
+ * file when a connection breaks in the middle of a chunk.
+ */
+export class HashingFileWriter extends Writable {
+  written = 0;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly hash: Hash,
+    private readonly limit: number,
+    private readonly onBytes: (count: number) => void,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (this.written + chunk.length > this.limit) {
+      done(new TooLargeError(this.written + chunk.length, this.limit));
+      return;
+    }
+    this.file.write(chunk).then(
+      () => {
+        this.hash.update(chunk);
+        this.written += chunk.length;
+        this.onBytes(chunk.length);
+        done();
+      },
+      (error: Error) => done(error),
+    );
+  }
+}
+
+/** The server sent more bytes than the index says the file has. */
+export class TooLargeError extends Error {
+  constructor(readonly received: number, readonly limit: number) {
+    super(`the server sent more than the ${limit} bytes expected`);
+  }
+}
+
+/** SHA256 of a file's first `length` bytes (for resuming a partial from an earlier run). */
+export async function hashFilePrefix(file: FileHandle, length: number): Promise<Hash> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let position = 0;
+  while (position < length) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, length - position), position);
+    if (bytesRead === 0) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+  }
+  return hash;
+}

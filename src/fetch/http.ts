@@ -1,0 +1,253 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import got, { HTTPError, RequestError, type Agents } from 'got';
+import { AptTorrentError } from '../errors.js';
+import { HashingFileWriter, TooLargeError, hashFilePrefix } from './hashing-writer.js';
+import { classifyFailure, retryDelay } from './retry-policy.js';
+
+/** What to fetch and where: the partial file, and the cache name it earns once verified. */
+export interface FetchTarget {
+  uri: string;
+  size: number;
+  sha256: string;
+  partialPath: string;
+  finalPath: string;
+}
+
+export interface HttpOptions {
+  /** Further attempts after the first, for failures that may pass (5xx, resets, timeouts). */
+  retries: number;
+  /** Milliseconds a connection may stay silent (connect, headers or body) before it counts as failed. */
+  timeoutMs: number;
+  agents: Agents;
+  /** A body slower than this for this long counts as stalled (a silent socket is caught by timeoutMs). */
+  lowSpeed?: { bytesPerSecond: number; seconds: number };
+  /** Called with every chunk's length as it is written. */
+  onBytes?: (count: number) => void;
+  signal?: AbortSignal;
+  /** Extra request headers per URI (credentials from auth.conf); never logged. */
+  headersFor?: (uri: string) => Record<string, string>;
+  /** Waits between attempts; tests may shorten them. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface FetchOutcome {
+  /** Bytes that came over the network in this run. */
+  downloaded: number;
+  /** Bytes found in the partial file from an earlier run and kept. */
+  resumedFrom: number;
+}
+
+/** Keep-alive agents: many small files from one mirror reuse their connections. */
+export function keepAliveAgents(maxSockets: number): Agents {
+  return {
+    http: new HttpAgent({ keepAlive: true, maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets }),
+  };
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Download one file into its partial path, hashing while writing, resuming
+ * with Range from whatever the partial already holds, retrying what may pass;
+ * then rename it into the archive cache only if size and SHA256 match.
+ * A mismatch deletes the partial and throws E_VERIFY.
+ */
+export async function fetchVerified(target: FetchTarget, options: HttpOptions): Promise<FetchOutcome> {
+  const sleep = options.sleep ?? sleepFor;
+  let offset = await existingLength(target);
+  const resumedFrom = offset;
+  let downloaded = 0;
+  let restartedClean = offset === 0;
+
+  const file = await open(target.partialPath, 'a+');
+  try {
+    let hash: Hash = offset > 0 ? await hashFilePrefix(file, offset) : createHash('sha256');
+    for (let attempt = 0; ; attempt += 1) {
+      options.signal?.throwIfAborted();
+      if (offset < target.size) {
+        try {
+          const result = await transfer(target, file, offset, hash, options);
+          downloaded += result.written;
+          offset = result.offset;
+          hash = result.hash;
+        } catch (error) {
+          if (error instanceof PartialProgress) {
+            downloaded += error.written;
+            offset = error.offset;
+            hash = error.hash;
+            error = error.cause;
+          }
+          const failure = classifyFailure(error);
+          if (failure.kind === 'restart') {
+            ({ offset, hash } = await truncate(file));
+          }
+          if (failure.kind === 'fatal' || attempt >= options.retries || options.signal?.aborted) {
+            throw downloadError(target, error, attempt + 1);
+          }
+          await sleep(retryDelay(attempt));
+          continue;
+        }
+      }
+      if (offset < target.size) {
+        // The server ended the body early without an error: try for the rest.
+        if (attempt >= options.retries) {
+          throw new AptTorrentError('E_DOWNLOAD', `${target.uri}: the server sent ${offset} of ${target.size} bytes`, {
+            hint: 'the mirror seems to hold another version of this file; run `apt-get update` or try another mirror',
+          });
+        }
+        await sleep(retryDelay(attempt));
+        continue;
+      }
+      const digest = hash.digest('hex');
+      if (digest === target.sha256) break;
+      if (!restartedClean) {
+        // Bytes kept from an earlier run may belong to another file of the same name: start over once.
+        restartedClean = true;
+        ({ offset, hash } = await truncate(file));
+        continue;
+      }
+      await file.close().catch(() => {});
+      await rm(target.partialPath, { force: true });
+      throw new AptTorrentError(
+        'E_VERIFY',
+        `${target.finalPath.split('/').pop()}: SHA256 mismatch, the file was deleted and not installed\n` +
+          `  from:     ${target.uri}\n  expected: ${target.sha256} (APT's Packages index)\n  got:      ${digest}`,
+        { hint: 'the mirror served bytes other than the signed index describes; run `apt-get update`, and report it to the mirror if it persists' },
+      );
+    }
+    await file.sync();
+  } finally {
+    await file.close().catch(() => {});
+  }
+  await rename(target.partialPath, target.finalPath);
+  return { downloaded, resumedFrom };
+}
+
+/** Length of a usable partial file; one longer than the file can be is removed. */
+async function existingLength(target: FetchTarget): Promise<number> {
+  try {
+    const info = await stat(target.partialPath);
+    if (info.size <= target.size) return info.size;
+    await rm(target.partialPath, { force: true });
+  } catch {
+    // no partial yet
+  }
+  return 0;
+}
+
+async function truncate(file: Awaited<ReturnType<typeof open>>) {
+  await file.truncate(0);
+  return { offset: 0, hash: createHash('sha256') };
+}
+
+/** Carries how far an attempt got, when it failed part way. */
+class PartialProgress extends Error {
+  constructor(readonly written: number, readonly offset: number, readonly hash: Hash, override readonly cause: unknown) {
+    super('transfer interrupted');
+  }
+}
+
+/** One request: from `offset` to the end, appended to the file. */
+async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof open>>, offset: number, hash: Hash, options: HttpOptions) {
+  const writer = new HashingFileWriter(file, hash, target.size - offset, (count) => options.onBytes?.(count));
+  // got wraps errors passed to destroy(), so the reason is kept aside.
+  let interruption: Error | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+  try {
+    if (target.uri.startsWith('file:')) {
+      await pipeline(createReadStream(fileURLToPath(target.uri), { start: offset }), writer, { signal: options.signal });
+    } else {
+      const stream = got.stream(target.uri, {
+        agent: options.agents,
+        retry: { limit: 0 },
+        decompress: false,
+        timeout: { connect: options.timeoutMs, response: options.timeoutMs, socket: options.timeoutMs },
+        headers: {
+          'accept-encoding': 'identity',
+          'user-agent': 'apt-torrent',
+          ...(offset > 0 ? { range: `bytes=${offset}-` } : {}),
+          ...options.headersFor?.(target.uri),
+        },
+        signal: options.signal,
+      });
+      stream.once('response', (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
+        if (offset > 0 && !rangeHonoured(response.statusCode, response.headers['content-range'], offset)) {
+          interruption = new RangeIgnoredError(response.statusCode);
+          stream.destroy();
+        }
+      });
+      const lowSpeed = options.lowSpeed;
+      if (lowSpeed && lowSpeed.bytesPerSecond > 0) {
+        // A mirror that drips a byte a second never trips the socket timeout; this does.
+        let mark = 0;
+        watchdog = setInterval(() => {
+          if (writer.written - mark < lowSpeed.bytesPerSecond * lowSpeed.seconds) {
+            interruption = new StalledError(lowSpeed.bytesPerSecond, lowSpeed.seconds);
+            stream.destroy();
+          }
+          mark = writer.written;
+        }, lowSpeed.seconds * 1000);
+        watchdog.unref();
+      }
+      await pipeline(stream, writer);
+    }
+  } catch (error) {
+    throw new PartialProgress(writer.written, offset + writer.written, hash, interruption ?? error);
+  } finally {
+    clearInterval(watchdog);
+  }
+  return { written: writer.written, offset: offset + writer.written, hash };
+}
+
+/** A 206 whose Content-Range starts where we asked. */
+export function rangeHonoured(status: number, contentRange: string | undefined, offset: number): boolean {
+  if (status !== 206) return false;
+  const match = /^bytes (\d+)-/.exec(contentRange ?? '');
+  return match !== null && Number(match[1]) === offset;
+}
+
+/** The body came slower than the low-speed limit: try again, resuming. */
+export class StalledError extends Error {
+  constructor(bytesPerSecond: number, seconds: number) {
+    super(`the transfer stayed below ${bytesPerSecond} bytes/s for ${seconds} s`);
+    this.name = 'StalledError';
+  }
+}
+
+/** The server answered a Range request with the whole file or another range: start from zero. */
+export class RangeIgnoredError extends Error {
+  constructor(readonly status: number) {
+    super(`the server did not honour the Range request (HTTP ${status})`);
+    this.name = 'RangeIgnoredError';
+  }
+}
+
+function downloadError(target: FetchTarget, error: unknown, attempts: number): AptTorrentError {
+  if (error instanceof AptTorrentError) return error;
+  const name = target.finalPath.split('/').pop();
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') {
+    return new AptTorrentError('E_DISK_FULL', `no space left in ${target.partialPath.replace(/[^/]*$/, '')} while writing ${name} (${target.size} bytes)`, {
+      hint: 'free some space there (e.g. `apt-get clean`), then run again: what was downloaded is kept',
+      cause: error,
+    });
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new AptTorrentError('E_INTERRUPTED', `download of ${name} interrupted`, { cause: error });
+  }
+  let reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof HTTPError) reason = `HTTP ${error.response.statusCode} ${error.response.statusMessage ?? ''}`.trim();
+  else if (error instanceof TooLargeError) reason = error.message;
+  else if (error instanceof RequestError && error.code) reason = `${error.code}: ${error.message}`;
+  const hint = error instanceof HTTPError && error.response.statusCode === 404
+    ? 'the mirror no longer has this file; run `apt-get update` and try again'
+    : 'check the mirror and your network; run again to resume where it stopped';
+  return new AptTorrentError('E_DOWNLOAD', `${name}: download failed after ${attempts} attempt(s) from ${target.uri}: ${reason}`, { hint, cause: error });
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
+import { AptTorrentError, EXIT } from './errors.js';
+
+/** The only place that exits: every error becomes one message and a documented status. */
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    // A second Ctrl-C means now.
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    process.stderr.write(`\napt-torrent: ${signal}: stopping; partial downloads are kept and resume on the next run\n`);
+    controller.abort(new AptTorrentError('E_INTERRUPTED', `interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let status = 0;
+  const program = buildProgram(async (spec, partial, args, options) => {
+    status = await spec.run(
+      {
+        env: process.env,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        aptOptions: partial.aptOptions ?? [],
+        configFile: partial.configFile,
+        signal: controller.signal,
+      },
+      { args, options },
+    );
+  });
+  try {
+    await program.parseAsync(argv);
+    return status;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has printed its message (or the help/version) already.
+    return error.exitCode === 0 ? 0 : EXIT.usage;
+  }
+  if (error instanceof AptTorrentError) {
+    process.stderr.write(`apt-torrent: error [${error.code}]: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`apt-torrent: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write('  hint: this is a bug in apt-torrent; please report it with the command you ran\n');
+  return EXIT.internal;
+}
+
+main(process.argv).then(
+  (status) => {
+    process.exitCode = status;
+    // Keep-alive sockets and timers must not hold the process open.
+    setImmediate(() => process.exit(status));
+  },
+  (error) => process.exit(report(error)),
+);
