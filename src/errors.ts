@@ -17,6 +17,10 @@ export const EXIT = {
   verify: 5,
   /** Another apt-torrent run holds the lock. */
   locked: 6,
+  /** publish: the archive is incomplete or inconsistent (Release, Packages, pool files), or the output cannot be written. */
+  archive: 7,
+  /** serve: the server could not start (address in use, no such archive root). */
+  serve: 8,
   /** Interrupted by a signal. */
   interrupted: 130,
   /** Anything unexpected: a bug. */
@@ -34,6 +38,9 @@ export type ErrorCode =
   | 'E_DISK_FULL'
   | 'E_VERIFY'
   | 'E_LOCKED'
+  | 'E_ARCHIVE'
+  | 'E_PUBLISH'
+  | 'E_SERVE'
   | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
@@ -48,6 +55,9 @@ const exitFor: Record<ErrorCode, number> = {
   E_DISK_FULL: EXIT.download,
   E_VERIFY: EXIT.verify,
   E_LOCKED: EXIT.locked,
+  E_ARCHIVE: EXIT.archive,
+  E_PUBLISH: EXIT.archive,
+  E_SERVE: EXIT.serve,
   E_INTERRUPTED: EXIT.interrupted,
   E_INTERNAL: EXIT.internal,
 };
