@@ -2,7 +2,8 @@ import type { CommandSpec } from '../command.js';
 import { download } from './download.js';
 import { install } from './install.js';
 import { plan } from './plan.js';
+import { publishCommand } from './publish.js';
 import { fullUpgrade, upgrade } from './upgrade.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan];
+export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand];
