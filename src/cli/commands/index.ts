@@ -3,7 +3,8 @@ import { download } from './download.js';
 import { install } from './install.js';
 import { plan } from './plan.js';
 import { publishCommand } from './publish.js';
+import { serveCommand } from './serve.js';
 import { fullUpgrade, upgrade } from './upgrade.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand];
+export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand, serveCommand];

@@ -1,0 +1,122 @@
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+
+/** Misbehaviour a test can ask of the mirror for one path. */
+export type Fault =
+  /** Same size, a few bytes changed: what a compromised mirror would do. */
+  | { kind: 'tamper' }
+  /** Send the headers of the whole file, then half the body, then close. */
+  | { kind: 'truncate'; times: number }
+  /** Answer 500 this many times first. */
+  | { kind: 'status'; status: number; times: number }
+  /** Send this many bytes of the body, then cut the connection; once. */
+  | { kind: 'cut'; after: number; times: number }
+  /** Answer Range requests with the whole file (200), as python's http.server does. */
+  | { kind: 'ignore-range' };
+
+export interface Request {
+  path: string;
+  range?: string;
+  status: number;
+  bytes: number;
+}
+
+/**
+ * A static mirror over node:http that honours Range (206, 416) like nginx,
+ * records every request, and misbehaves on demand.
+ */
+export class TestMirror {
+  readonly requests: Request[] = [];
+  readonly faults = new Map<string, Fault>();
+  private server?: Server;
+  url = '';
+
+  constructor(private readonly root: string) {}
+
+  async start(host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((request, response) => this.handle(request, response));
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://${host}:${port}/`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Body bytes sent for paths ending in `suffix`. */
+  bytesServed(suffix: string): number {
+    return this.requests.filter((request) => request.path.endsWith(suffix)).reduce((sum, request) => sum + request.bytes, 0);
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    const file = join(this.root, normalize(path));
+    const record: Request = { path, range: request.headers.range, status: 200, bytes: 0 };
+    this.requests.push(record);
+    let size: number;
+    try {
+      const info = statSync(file);
+      if (!info.isFile()) throw new Error('not a file');
+      size = info.size;
+    } catch {
+      record.status = 404;
+      response.writeHead(404).end();
+      return;
+    }
+    const fault = this.faults.get(path);
+    if (fault && 'times' in fault && fault.times <= 0) this.faults.delete(path);
+    const active = this.faults.get(path);
+    if (active?.kind === 'status') {
+      active.times -= 1;
+      record.status = active.status;
+      response.writeHead(active.status).end();
+      return;
+    }
+    let start = 0;
+    let end = size - 1;
+    const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+    if (range && active?.kind !== 'ignore-range') {
+      start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+      end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (start >= size || start > end) {
+        record.status = 416;
+        response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+        return;
+      }
+      record.status = 206;
+      response.writeHead(206, { 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' });
+    } else {
+      response.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' });
+    }
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    if (active?.kind === 'tamper') {
+      const body = readFileSync(file);
+      body[Math.floor(body.length / 2)]! ^= 0xff;
+      body[body.length - 1]! ^= 0x01;
+      const slice = body.subarray(start, end + 1);
+      record.bytes = slice.length;
+      response.end(slice);
+      return;
+    }
+    let limit = end - start + 1;
+    if (active?.kind === 'truncate') limit = Math.floor(limit / 2);
+    if (active?.kind === 'cut') limit = Math.min(limit, active.after);
+    if (active && 'times' in active) active.times -= 1;
+    const cutShort = limit < end - start + 1;
+    const stream = createReadStream(file, { start, end: start + limit - 1 });
+    stream.on('data', (chunk) => {
+      record.bytes += chunk.length;
+    });
+    stream.pipe(response, { end: !cutShort });
+    if (cutShort) stream.on('end', () => setTimeout(() => response.socket?.destroy(), 20));
+  }
+}
