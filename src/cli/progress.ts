@@ -44,7 +44,8 @@ export class ProgressDisplay implements DownloadEvents {
     this.multi = new cliProgress.MultiBar({
       stream,
       hideCursor: true,
-      clearOnComplete: false,
+      // The closing line says it all once done; finished files were logged as they came.
+      clearOnComplete: true,
       fps: 8,
       barsize: 24,
       format: (_options, params, payload: { name: string; speed: string }) => {
@@ -75,8 +76,9 @@ export class ProgressDisplay implements DownloadEvents {
   done(file: PlannedFile, source: 'http'): void {
     const bar = this.bars.get(file);
     if (bar && this.multi) {
-      this.multi.remove(bar);
+      // log() before remove(): remove() redraws, which is what flushes the log.
       this.multi.log(`Got ${source.padEnd(5)} ${file.cacheName} (${formatBytes(file.size)})\n`);
+      this.multi.remove(bar);
     }
     this.bars.delete(file);
     this.meters.delete(file);
@@ -85,17 +87,19 @@ export class ProgressDisplay implements DownloadEvents {
 
   failed(file: PlannedFile, error: AptTorrentError): void {
     const bar = this.bars.get(file);
-    if (bar && this.multi) this.multi.remove(bar);
-    this.bars.delete(file);
     const line = `Failed ${file.cacheName}: ${error.message.split('\n')[0]}\n`;
-    if (this.multi) this.multi.log(line);
-    else if (this.mode === 'lines') this.stream.write(line);
+    if (this.multi) {
+      this.multi.log(line);
+      if (bar) this.multi.remove(bar);
+      else this.multi.update();
+    } else if (this.mode === 'lines') this.stream.write(line);
+    this.bars.delete(file);
   }
 
   /** Stop drawing and print the closing line. */
   finish(summary?: DownloadSummary): void {
     if (this.multi) {
-      this.totalBar?.update(Math.min(this.doneBytes, this.totalBytes));
+      this.multi.update();
       this.multi.stop();
     }
     if (summary && this.mode !== 'quiet') this.stream.write(`${summaryLine(summary)}\n`);

@@ -39,6 +39,7 @@ export function formatBytes(bytes: number): string {
 /** Seconds as `1.2 s` or `3m04s`. */
 export function formatDuration(ms: number): string {
   const seconds = ms / 1000;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   const minutes = Math.floor(seconds / 60);
   return `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
