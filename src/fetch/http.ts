@@ -160,9 +160,13 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
   // got wraps errors passed to destroy(), so the reason is kept aside.
   let interruption: Error | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  // One listener on the run's signal per transfer, removed after: got leaves its own behind.
+  const local = new AbortController();
+  const forwardAbort = () => local.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forwardAbort, { once: true });
   try {
     if (target.uri.startsWith('file:')) {
-      await pipeline(createReadStream(fileURLToPath(target.uri), { start: offset }), writer, { signal: options.signal });
+      await pipeline(createReadStream(fileURLToPath(target.uri), { start: offset }), writer, { signal: local.signal });
     } else {
       const stream = got.stream(target.uri, {
         agent: options.agents,
@@ -175,7 +179,7 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
           ...(offset > 0 ? { range: `bytes=${offset}-` } : {}),
           ...options.headersFor?.(target.uri),
         },
-        signal: options.signal,
+        signal: local.signal,
       });
       stream.once('response', (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
         if (offset > 0 && !rangeHonoured(response.statusCode, response.headers['content-range'], offset)) {
@@ -202,6 +206,7 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
     throw new PartialProgress(writer.written, offset + writer.written, hash, interruption ?? error);
   } finally {
     clearInterval(watchdog);
+    options.signal?.removeEventListener('abort', forwardAbort);
   }
   return { written: writer.written, offset: offset + writer.written, hash };
 }
