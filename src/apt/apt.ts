@@ -18,6 +18,9 @@ export interface AptDirectories {
   archives: string;
   partial: string;
   lists: string;
+  /** auth.conf and auth.conf.d: APT's login files. */
+  netrc: string;
+  netrcParts: string;
 }
 
 const APT_HELPER = '/usr/lib/apt/apt-helper';
@@ -54,6 +57,7 @@ export class Apt {
   async directories(): Promise<AptDirectories> {
     const result = await this.capture('apt-config', [
       ...this.optionArgs(), 'shell', 'ARCHIVES', 'Dir::Cache::archives/d', 'LISTS', 'Dir::State::lists/d',
+      'NETRC', 'Dir::Etc::netrc/f', 'NETRCPARTS', 'Dir::Etc::netrcparts/d',
     ]);
     const values = parseAptConfigShell(result.stdout);
     const archives = values.get('ARCHIVES');
@@ -63,7 +67,13 @@ export class Apt {
         hint: 'check APT_CONFIG and the -o options you passed',
       });
     }
-    return { archives, partial: `${archives.replace(/\/$/, '')}/partial/`, lists };
+    return {
+      archives,
+      partial: `${archives.replace(/\/$/, '')}/partial/`,
+      lists,
+      netrc: values.get('NETRC') ?? '/etc/apt/auth.conf',
+      netrcParts: values.get('NETRCPARTS') ?? '/etc/apt/auth.conf.d/',
+    };
   }
 
   /** The full configuration as `apt-config dump` prints it, keys lower-cased. */

@@ -4,7 +4,7 @@ import { resolvePlan } from '../apt/resolve.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { downloadAll, type DownloadSummary } from '../fetch/download-all.js';
-import { keepAliveAgents } from '../fetch/http.js';
+import { aptNetwork } from '../fetch/network.js';
 import type { Plan } from '../fetch/plan.js';
 import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
@@ -34,6 +34,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   if (wanted.length === 0) return { apt, config, plan };
 
   const dirs = await apt.directories();
+  const network = await aptNetwork(apt, dirs, context.env, config['http.parallel']);
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
   const display = new ProgressDisplay(
     progressMode(context.stderr, input.options.quiet === true),
@@ -52,7 +53,8 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
         retries: config['http.retries'],
         timeoutMs: config['http.timeout'] * 1000,
         lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-        agents: keepAliveAgents(config['http.parallel']),
+        agentsFor: network.agentsFor,
+        headersFor: network.headersFor,
         signal: context.signal,
       },
     });

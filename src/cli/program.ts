@@ -5,7 +5,7 @@ import { commands } from './commands/index.js';
 
 const VERSION = '0.1.0';
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   if (!/^[^=\s]+=/.test(value)) {
     throw new AptTorrentError('E_USAGE', `-o takes KEY=VALUE, as apt-get does; got ${JSON.stringify(value)}`, {
       hint: 'for example: -o Acquire::Retries=3',

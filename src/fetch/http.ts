@@ -6,6 +6,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import got, { HTTPError, RequestError, type Agents } from 'got';
+import { redactUri } from '../apt/auth-conf.js';
 import { AptTorrentError } from '../errors.js';
 import { HashingFileWriter, TooLargeError, hashFilePrefix } from './hashing-writer.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
@@ -24,7 +25,7 @@ export interface HttpOptions {
   retries: number;
   /** Milliseconds a connection may stay silent (connect, headers or body) before it counts as failed. */
   timeoutMs: number;
-  agents: Agents;
+  agentsFor: (uri: string) => Agents;
   /** A body slower than this for this long counts as stalled (a silent socket is caught by timeoutMs). */
   lowSpeed?: { bytesPerSecond: number; seconds: number };
   /** Called with every chunk's length as it is written. */
@@ -98,7 +99,7 @@ export async function fetchVerified(target: FetchTarget, options: HttpOptions): 
       if (offset < target.size) {
         // The server ended the body early without an error: try for the rest.
         if (attempt >= options.retries) {
-          throw new AptTorrentError('E_DOWNLOAD', `${target.uri}: the server sent ${offset} of ${target.size} bytes`, {
+          throw new AptTorrentError('E_DOWNLOAD', `${redactUri(target.uri)}: the server sent ${offset} of ${target.size} bytes`, {
             hint: 'the mirror seems to hold another version of this file; run `apt-get update` or try another mirror',
           });
         }
@@ -118,7 +119,7 @@ export async function fetchVerified(target: FetchTarget, options: HttpOptions): 
       throw new AptTorrentError(
         'E_VERIFY',
         `${target.finalPath.split('/').pop()}: SHA256 mismatch, the file was deleted and not installed\n` +
-          `  from:     ${target.uri}\n  expected: ${target.sha256} (APT's Packages index)\n  got:      ${digest}`,
+          `  from:     ${redactUri(target.uri)}\n  expected: ${target.sha256} (APT's Packages index)\n  got:      ${digest}`,
         { hint: 'the mirror served bytes other than the signed index describes; run `apt-get update`, and report it to the mirror if it persists' },
       );
     }
@@ -169,7 +170,7 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
       await pipeline(createReadStream(fileURLToPath(target.uri), { start: offset }), writer, { signal: local.signal });
     } else {
       const stream = got.stream(target.uri, {
-        agent: options.agents,
+        agent: options.agentsFor(target.uri),
         retry: { limit: 0 },
         decompress: false,
         timeout: { connect: options.timeoutMs, response: options.timeoutMs, socket: options.timeoutMs },
@@ -254,5 +255,5 @@ function downloadError(target: FetchTarget, error: unknown, attempts: number): A
   const hint = error instanceof HTTPError && error.response.statusCode === 404
     ? 'the mirror no longer has this file; run `apt-get update` and try again'
     : 'check the mirror and your network; run again to resume where it stopped';
-  return new AptTorrentError('E_DOWNLOAD', `${name}: download failed after ${attempts} attempt(s) from ${target.uri}: ${reason}`, { hint, cause: error });
+  return new AptTorrentError('E_DOWNLOAD', `${name}: download failed after ${attempts} attempt(s) from ${redactUri(target.uri)}: ${reason}`, { hint, cause: error });
 }

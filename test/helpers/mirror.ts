@@ -18,6 +18,7 @@ export type Fault =
 
 export interface Request {
   path: string;
+  authorization?: string;
   range?: string;
   status: number;
   bytes: number;
@@ -30,6 +31,8 @@ export interface Request {
 export class TestMirror {
   readonly requests: Request[] = [];
   readonly faults = new Map<string, Fault>();
+  /** When set, every request needs these Basic credentials (a private repository). */
+  login?: { user: string; password: string };
   private server?: Server;
   url = '';
 
@@ -57,8 +60,16 @@ export class TestMirror {
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     const file = join(this.root, normalize(path));
-    const record: Request = { path, range: request.headers.range, status: 200, bytes: 0 };
+    const record: Request = { path, authorization: request.headers.authorization, range: request.headers.range, status: 200, bytes: 0 };
     this.requests.push(record);
+    if (this.login) {
+      const expected = `Basic ${Buffer.from(`${this.login.user}:${this.login.password}`).toString('base64')}`;
+      if (request.headers.authorization !== expected) {
+        record.status = 401;
+        response.writeHead(401, { 'www-authenticate': 'Basic realm="private"' }).end();
+        return;
+      }
+    }
     let size: number;
     try {
       const info = statSync(file);

@@ -24,7 +24,7 @@ export function createSandbox(mirrorUrl: string): Sandbox {
   for (const sub of ['var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers']) mkdirSync(join(root, sub), { recursive: true });
   writeFileSync(join(root, 'var/lib/dpkg/status'), '');
   writeFileSync(join(root, 'var/lib/dpkg/available'), '');
-  for (const sub of ['etc/apt.conf.d', 'etc/preferences.d', 'state/lists/partial', 'cache/archives/partial', 'log']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ['etc/apt.conf.d', 'etc/preferences.d', 'etc/auth.conf.d', 'state/lists/partial', 'cache/archives/partial', 'log']) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, 'etc/sources.list'), `deb [trusted=yes] ${mirrorUrl} stable main\n`);
   const config = [
     `Dir::Etc::SourceList "${dir}/etc/sources.list";`,
@@ -32,6 +32,8 @@ export function createSandbox(mirrorUrl: string): Sandbox {
     // No host apt.conf.d: a docker-clean hook there would empty the real cache.
     `Dir::Etc::Parts "${dir}/etc/apt.conf.d";`,
     `Dir::Etc::PreferencesParts "${dir}/etc/preferences.d";`,
+    `Dir::Etc::netrc "${dir}/etc/auth.conf";`,
+    `Dir::Etc::netrcparts "${dir}/etc/auth.conf.d";`,
     `Dir::State "${dir}/state";`,
     `Dir::Cache "${dir}/cache";`,
     `Dir::Log "${dir}/log";`,
