@@ -36,8 +36,7 @@ export const publishCommand: CommandSpec = {
   async run(context, input) {
     const options = readOptions(input.options);
     const outcome = await publish(options, { stderr: context.stderr, signal: context.signal });
-    if (input.options.json) context.stdout.write(`${JSON.stringify(outcomeJson(outcome), null, 2)}\n`);
-    else context.stdout.write(formatCoverage(outcome.report));
+    await writeAll(context.stdout, input.options.json ? `${JSON.stringify(outcomeJson(outcome), null, 2)}\n` : formatCoverage(outcome.report));
     if (!outcome.files) return EXIT.ok;
     context.stderr.write(summary(outcome));
     const { problems } = outcome.files;
@@ -113,6 +112,14 @@ function outcomeJson(outcome: PublishOutcome) {
       problems: outcome.files.problems,
     } : {}),
   };
+}
+
+/**
+ * Resolve once the text has left the process: a pipe takes 64 KiB at once,
+ * the rest is written asynchronously, and main exits right after run().
+ */
+function writeAll(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 function usage(message: string, hint: string): AptTorrentError {
