@@ -4,30 +4,41 @@
  * length, or their infohashes (and swarms) differ. Changing it changes every
  * infohash, so it belongs to manifest version 1 and must not drift.
  *
- * Rule: the smallest power of two that cuts the file into at most 2048
- * pieces, but never less than 256 KiB and never more than 4 MiB.
+ * Rule: 1 MiB, doubled while the file would have more than 1024 pieces,
+ * up to 4 MiB (beyond 4 GiB the pieces just get more numerous).
  *
  * Why these numbers:
- * - Web seeds fetch one HTTP Range request per piece. facts.md measured
- *   webtorrent's web seed at 19-37 MiB/s with 64 KiB pieces and ~138 MiB/s
- *   with 1 MiB pieces, so pieces stay well above 64 KiB (256 KiB floor).
- * - Peers can only trade whole, verified pieces; 1,000-2,000 pieces per file
- *   keeps swarms busy and the .torrent small (20 bytes of SHA1 per piece:
- *   at most ~40 KB), the range most BitTorrent tools aim for.
- * - 4 MiB caps the memory a client holds per unverified piece and the bytes
- *   lost to one bad peer.
- * In practice: up to 512 MiB -> 256 KiB; the largest Debian .debs
- * (1-1.5 GB: qgis-api-doc, 0ad-data) -> 512 KiB-1 MiB; 4 GiB and up -> 4 MiB.
+ * - Web seeds fetch one HTTP Range request per piece, so every piece costs
+ *   a round trip. Measured with webtorrent 2.8.5 against `serve` (200 MiB
+ *   file, 8 web connections, a delay added per request to stand in for WAN
+ *   round trips):
+ *
+ *       delay per request   256 KiB     1 MiB   4 MiB
+ *       none (loopback)     172-187   171-266     246  MiB/s
+ *       20 ms                    69       162     248
+ *       50 ms                    34       103     218
+ *
+ *   (facts.md: 64 KiB pieces are 4x slower still.) Below 1 MiB the mirror,
+ *   which is every swarm's first and fallback source, gets slow over real
+ *   distances, so 1 MiB is the floor.
+ * - Peers trade whole verified pieces, so a file needs enough of them to
+ *   swarm: up to 1024 keeps the .torrent small (20 bytes of SHA1 each) and
+ *   gives the big files (hundreds of MB) hundreds of pieces.
+ * - 4 MiB caps what a client holds unverified per piece and what one bad
+ *   peer can waste.
+ * On the real bookworm index (manifests/bookworm-main-amd64.coverage.txt)
+ * nearly every chosen file gets 1 MiB; the 1-1.5 GB ones (qgis-api-doc,
+ * 0ad-data) get 2 MiB.
  */
 
-export const MIN_PIECE_LENGTH = 256 * 1024;
+export const MIN_PIECE_LENGTH = 1024 * 1024;
 export const MAX_PIECE_LENGTH = 4 * 1024 * 1024;
-/** The most pieces a file gets before the 4 MiB cap. */
-export const TARGET_MAX_PIECES = 2048;
+/** The most pieces a file gets below the 4 MiB cap. */
+export const TARGET_MAX_PIECES = 1024;
 
 /**
  * The piece length for a file of `size` bytes.
- * @example pieceLengthFor(100 * 2 ** 20) === 262144; pieceLengthFor(1.46e9) === 1048576
+ * @example pieceLengthFor(100 * 2 ** 20) === 1048576; pieceLengthFor(1.46e9) === 2097152
  */
 export function pieceLengthFor(size: number): number {
   let length = MIN_PIECE_LENGTH;
