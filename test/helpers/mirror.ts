@@ -14,7 +14,9 @@ export type Fault =
   /** Send this many bytes of the body, then cut the connection; once. */
   | { kind: 'cut'; after: number; times: number }
   /** Answer Range requests with the whole file (200), as python's http.server does. */
-  | { kind: 'ignore-range' };
+  | { kind: 'ignore-range' }
+  /** Send the body in 16 KiB chunks at about this rate (a busy mirror). */
+  | { kind: 'slow'; bytesPerSecond: number };
 
 export interface Request {
   path: string;
@@ -123,11 +125,33 @@ export class TestMirror {
     if (active?.kind === 'cut') limit = Math.min(limit, active.after);
     if (active && 'times' in active) active.times -= 1;
     const cutShort = limit < end - start + 1;
+    if (active?.kind === 'slow') {
+      this.drip(file, start, limit, active.bytesPerSecond, record, response);
+      return;
+    }
     const stream = createReadStream(file, { start, end: start + limit - 1 });
     stream.on('data', (chunk) => {
       record.bytes += chunk.length;
     });
     stream.pipe(response, { end: !cutShort });
     if (cutShort) stream.on('end', () => setTimeout(() => response.socket?.destroy(), 20));
+  }
+
+  private drip(file: string, start: number, length: number, rate: number, record: Request, response: ServerResponse): void {
+    const body = readFileSync(file).subarray(start, start + length);
+    const chunk = 16 * 1024;
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (response.destroyed || sent >= body.length) {
+        clearInterval(timer);
+        if (!response.destroyed) response.end();
+        return;
+      }
+      const piece = body.subarray(sent, sent + chunk);
+      sent += piece.length;
+      record.bytes += piece.length;
+      response.write(piece);
+    }, Math.max(1, Math.round((chunk / rate) * 1000)));
+    response.on('close', () => clearInterval(timer));
   }
 }

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CLI, runCli } from '../helpers/cli.js';
+import { TestMirror } from '../helpers/mirror.js';
+import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('refusals, locks and interruptions', () => {
+  let repo: TestRepo;
+  let noShaRepo: TestRepo;
+  let mirror: TestMirror;
+  let noShaMirror: TestMirror;
+  const sandboxes: Sandbox[] = [];
+
+  before(async () => {
+    repo = buildRepo([{ name: 'big', version: '1.0', payload: 2_000_000 }, { name: 'small', version: '1.0', payload: 30_000 }]);
+    // An index with MD5 and SHA512 but no SHA256: APT would take it, apt-torrent must not.
+    noShaRepo = buildRepo([{ name: 'nosha', version: '1.0', payload: 10_000 }], { ftparchive: ['-o', 'APT::FTPArchive::SHA256=false'] });
+    mirror = new TestMirror(repo.root);
+    noShaMirror = new TestMirror(noShaRepo.root);
+    await mirror.start();
+    await noShaMirror.start();
+  });
+
+  after(async () => {
+    await mirror.stop();
+    await noShaMirror.stop();
+    for (const box of sandboxes) removeSandbox(box);
+  });
+
+  const fresh = async (url = mirror.url) => {
+    const box = createSandbox(url);
+    await aptUpdate(box);
+    sandboxes.push(box);
+    return box;
+  };
+
+  it('refuses a file whose Packages entry has no SHA256, before downloading anything', async () => {
+    const box = await fresh(noShaMirror.url);
+    const before = noShaMirror.requests.length;
+    const result = await runCli(['install', '-y', 'nosha'], box.env);
+    assert.equal(result.code, 5, result.stderr);
+    assert.match(result.stderr, /E_NO_SHA256/);
+    assert.match(result.stderr, /nosha_1\.0_all\.deb .*: its Packages entry has no SHA256/);
+    assert.equal(noShaMirror.requests.slice(before).filter((request) => request.path.endsWith('.deb')).length, 0);
+    assert.equal(installed(box).size, 0);
+  });
+
+  it('passes apt-get\'s own status through when APT cannot resolve the request', async () => {
+    const box = await fresh();
+    const result = await runCli(['install', '-y', 'no-such-package'], box.env);
+    assert.equal(result.code, 100);
+    assert.match(result.stderr, /Unable to locate package no-such-package/);
+  });
+
+  it('reports every configuration problem at once, with file and key', async () => {
+    const box = await fresh();
+    const file = join(box.dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ http: { parallel: 0, retries: 'x' }, colour: 'blue' }));
+    const result = await runCli(['--config', file, 'download', 'small'], box.env);
+    assert.equal(result.code, 2);
+    for (const key of ['http.parallel', 'http.retries', 'colour']) assert.match(result.stderr, new RegExp(`${file}: ${key.replace('.', '\\.')}`));
+  });
+
+  it('refuses to run while another live apt-torrent holds the lock, naming it', async () => {
+    const box = await fresh();
+    writeFileSync(join(box.archives, 'apt-torrent.lock'), JSON.stringify({ pid: process.pid, command: 'apt-torrent install firefox', since: '2026-01-01T00:00:00Z' }));
+    const result = await runCli(['download', 'small'], box.env);
+    assert.equal(result.code, 6);
+    assert.match(result.stderr, new RegExp(`held by pid ${process.pid} \\(\`apt-torrent install firefox\``));
+    assert.equal(cached(box, 'small_1.0_all.deb'), false);
+    // A lock whose owner is gone is taken over.
+    writeFileSync(join(box.archives, 'apt-torrent.lock'), JSON.stringify({ pid: 2 ** 22 + 7, command: 'gone', since: 'x' }));
+    const after = await runCli(['download', 'small'], box.env);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(existsSync(join(box.archives, 'apt-torrent.lock')), false, 'released');
+  });
+
+  it('resumes a partial file left by an earlier run, fetching only the rest', async () => {
+    const box = await fresh();
+    const body = readPool(repo, 'big');
+    mkdirSync(join(box.archives, 'partial'), { recursive: true });
+    writeFileSync(join(box.archives, 'partial/big_1.0_all.deb'), body.subarray(0, 1_234_567));
+    const before = mirror.requests.length;
+    const result = await runCli(['download', 'big'], box.env);
+    assert.equal(result.code, 0, result.stderr);
+    const mine = mirror.requests.slice(before).filter((request) => request.path.endsWith('big_1.0_all.deb'));
+    assert.deepEqual(mine.map((request) => request.range), ['bytes=1234567-']);
+    assert.equal(mine[0]!.bytes, body.length - 1_234_567);
+    assert.match(result.stderr, /kept from earlier partial downloads/);
+    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(body));
+  });
+
+  it('starts over when a kept partial holds other bytes, and still verifies', async () => {
+    const box = await fresh();
+    mkdirSync(join(box.archives, 'partial'), { recursive: true });
+    writeFileSync(join(box.archives, 'partial/big_1.0_all.deb'), Buffer.alloc(500_000, 7));
+    const result = await runCli(['download', 'big'], box.env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(readPool(repo, 'big')));
+  });
+
+  it('stops promptly on Ctrl-C, keeps the partial out of the cache, and the next run resumes it', async () => {
+    const box = await fresh();
+    const path = `/${repo.pool.get('big')}`;
+    mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 400_000 });
+    const child = spawn(process.execPath, [CLI, 'download', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const partial = join(box.archives, 'partial/big_1.0_all.deb');
+    for (let waited = 0; waited < 100 && !(existsSync(partial) && statSync(partial).size > 200_000); waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const interruptedAt = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? -1)));
+    mirror.faults.delete(path);
+    assert.ok(Date.now() - interruptedAt < 3000, 'exits promptly');
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /partial downloads are kept/);
+    assert.equal(cached(box, 'big_1.0_all.deb'), false);
+    const kept = statSync(partial).size;
+    assert.ok(kept > 0 && kept < readPool(repo, 'big').length);
+    const before = mirror.requests.length;
+    const again = await runCli(['download', 'big'], box.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(mirror.requests.slice(before).filter((request) => request.path === path).map((request) => request.range), [`bytes=${kept}-`]);
+    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(readPool(repo, 'big')));
+  });
+});
