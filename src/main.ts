@@ -54,11 +54,20 @@ function report(error: unknown): number {
   return EXIT.internal;
 }
 
-main(process.argv).then(
-  (status) => {
-    process.exitCode = status;
-    // Keep-alive sockets and timers must not hold the process open.
-    setImmediate(() => process.exit(status));
-  },
-  (error) => process.exit(report(error)),
-);
+/**
+ * Exit once stdout and stderr have taken everything: a pipe takes 64 KiB at
+ * once and the rest is written asynchronously. Exiting at all (rather than
+ * letting the loop drain) is needed because keep-alive sockets and a
+ * seeding client's timers would otherwise hold the process open.
+ */
+function exitAfterFlush(status: number): void {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(status);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main(process.argv).then(exitAfterFlush, (error) => exitAfterFlush(report(error)));
