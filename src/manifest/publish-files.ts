@@ -6,14 +6,15 @@
  *
  * Two phases: first a cheap pass (stat, cache, existing torrent) decides what
  * must be hashed, so the progress line knows the total; then one streaming
- * read per file to hash.
+ * read per file to hash, files spread over worker threads (hash-pool.ts).
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PackageEntry } from '../apt/packages.js';
 import { AptTorrentError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { hashFile } from './hash-file.js';
+import type { FileHashes } from './hash-file.js';
+import { HashPool } from './hash-pool.js';
 import { HashProgress, type ProgressSink } from './hash-progress.js';
 import type { ManifestFile } from './manifest.js';
 import { baseName, fileUrl, isPoolPath, torrentPathFor } from './paths.js';
@@ -71,19 +72,31 @@ export async function publishFiles(entries: readonly PackageEntry[], options: Pu
 
   const progress = new HashProgress(toHash.length, toHash.reduce((sum, job) => sum + job.entry.size, 0), options.progress);
   const started = Date.now();
+  const pool = toHash.length > 0 ? new HashPool(toHash.length) : undefined;
+  const stop = () => void pool?.close();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
-    for (const job of toHash) {
-      if (options.signal?.aborted) throw new AptTorrentError('E_INTERRUPTED', 'publishing interrupted; files hashed so far are remembered for the next run');
-      const file = await hashAndWrite(job, options, progress, result.problems);
-      result.hashed += 1;
-      result.hashedBytes += job.entry.size;
-      progress.fileDone();
-      if (file) result.files.push(file);
-    }
+    const queue = [...toHash];
+    // One runner per thread, each taking the next file: big files do not hold up small ones.
+    await Promise.all(Array.from({ length: pool?.size ?? 0 }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        if (options.signal?.aborted) throw interrupted();
+        const hash = (path: string, pieceLength: number) => pool!.hash(path, pieceLength, (count) => progress.addBytes(count));
+        const file = await hashAndWrite(job, options, hash, result.problems);
+        result.hashed += 1;
+        result.hashedBytes += job.entry.size;
+        progress.fileDone();
+        if (file) result.files.push(file);
+      }
+    }));
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     progress.finish();
+    await pool?.close();
     result.hashMs = Date.now() - started;
   }
+  // Threads finish in any order; the report should not.
+  result.problems.sort();
   return result;
 }
 
@@ -141,15 +154,21 @@ async function reuse(job: Job, options: PublishFilesOptions): Promise<{ file: Ma
   return { file: manifestFile(entry, parsed.infoHash, info.pieceLength), rewritten };
 }
 
-async function hashAndWrite(job: Job, options: PublishFilesOptions, progress: HashProgress, problems: string[]): Promise<ManifestFile | undefined> {
+type Hasher = (path: string, pieceLength: number) => Promise<FileHashes>;
+
+function interrupted(): AptTorrentError {
+  return new AptTorrentError('E_INTERRUPTED', 'publishing interrupted; files hashed so far are remembered for the next run');
+}
+
+async function hashAndWrite(job: Job, options: PublishFilesOptions, hash: Hasher, problems: string[]): Promise<ManifestFile | undefined> {
   const { entry } = job;
   const pieceLength = pieceLengthFor(entry.size);
   const source = join(options.archiveRoot, entry.filename);
   let hashes;
   try {
-    hashes = await hashFile(source, { pieceLength, onBytes: (count) => progress.addBytes(count), signal: options.signal });
+    hashes = await hash(source, pieceLength);
   } catch (error) {
-    if (options.signal?.aborted) throw new AptTorrentError('E_INTERRUPTED', 'publishing interrupted; files hashed so far are remembered for the next run');
+    if (options.signal?.aborted) throw interrupted();
     problems.push(`${entry.filename}: cannot read: ${(error as Error).message}; skipped`);
     return undefined;
   }
