@@ -132,7 +132,7 @@ async function onDemand(request: IncomingMessage, response: ServerResponse, file
   try {
     const made = await context.maker.get({
       filename, source: source.real, size: info.size, target, locations,
-      ...(hit ? { expected: { size: hit.file.size, sha256: hit.file.sha256 } } : {}),
+      ...(hit ? { expected: { size: hit.file.size, sha256: hit.file.sha256, pieceLength: hit.file.pieceLength, infoHash: hit.file.infoHash } } : {}),
     });
     if (made.infoHash) context.seen.add(made.infoHash);
     if (made.stored) return sendFile(request, response, await open(target), filename + TORRENT);

@@ -21,8 +21,12 @@ export interface TorrentJob {
   size: number;
   /** Where the torrent is stored. */
   target: string;
-  /** From the manifest: the torrent is made only if the file still matches. */
-  expected?: { size: number; sha256: string };
+  /**
+   * From the manifest: the torrent is made only if the file still matches,
+   * with the manifest's piece length, and must come out with its infohash
+   * (a manifest written under another piece-length rule still gets its own torrents).
+   */
+  expected?: { size: number; sha256: string; pieceLength: number; infoHash: string };
   locations: TorrentLocations;
 }
 
@@ -56,15 +60,18 @@ export class TorrentMaker {
     if (existing) return { bytes: existing, infoHash: infoHashOrEmpty(existing), stored: true };
 
     const started = Date.now();
-    const pieceLength = pieceLengthFor(job.size);
+    const { expected } = job;
+    const pieceLength = expected?.pieceLength ?? pieceLengthFor(job.size);
     const hashes = await hashFile(job.source, { pieceLength });
-    const expected = job.expected ?? { size: job.size };
-    if (hashes.size !== expected.size || ('sha256' in expected && hashes.sha256 !== expected.sha256)) {
+    if (hashes.size !== (expected?.size ?? job.size) || (expected && hashes.sha256 !== expected.sha256)) {
       throw new MismatchError(`${job.filename} (size ${hashes.size}, SHA256 ${hashes.sha256}) changed or does not match the manifest; no torrent made`);
     }
     const info = { name: baseName(job.filename), length: hashes.size, pieceLength, pieces: hashes.pieces };
     const bytes = buildTorrent(info, job.locations);
     const infoHash = infoHashOf(info);
+    if (expected && infoHash !== expected.infoHash) {
+      throw new MismatchError(`${job.filename}: the torrent made here has infohash ${infoHash}, the manifest says ${expected.infoHash}; no torrent served`);
+    }
     let stored = true;
     await writeFileAtomic(job.target, bytes).catch((error: Error) => {
       stored = false;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,32 @@ test('a file that no longer matches its manifest gets no torrent', async () => {
     const response = await fetch(`${other.url}${file}.torrent`);
     assert.equal(response.status, 500);
     assert.match(await response.text(), /does not match the manifest/);
+  } finally {
+    await other.stop();
+  }
+});
+
+test('a manifest made under another piece length still gets torrents with its infohash', async () => {
+  const root = new TestArchive();
+  const file = root.add({ name: 'legacy', version: '1', payload: 1_500_000 });
+  root.index();
+  assert.equal((await aptTorrent(['publish', '--archive-root', root.root, '--suite', 'stable', '--base-url', 'http://m.example/'])).code, 0);
+  // As if published with 256 KiB pieces: mktorrent gives the infohash to expect.
+  const legacy = join(root.root, 'legacy.torrent');
+  execFileSync('mktorrent', ['-l', '18', '-a', 'http://t.example/announce', '-o', legacy, join(root.root, file)], { stdio: 'ignore' });
+  const expected = parseTorrent(readFileSync(legacy)).infoHash;
+  const manifestPath = join(root.root, 'dists/stable/apt-torrent/manifest.json');
+  const json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  Object.assign(json.files[0], { pieceLength: 262144, infoHash: expected });
+  writeFileSync(manifestPath, JSON.stringify(json));
+  rmSync(join(root.root, `${file}.torrent`));
+  const other = await serve(['--archive-root', root.root]);
+  try {
+    const response = await fetch(`${other.url}${file}.torrent`);
+    assert.equal(response.status, 200, other.log());
+    const torrent = parseTorrent(Buffer.from(await response.arrayBuffer()));
+    assert.equal(torrent.info.pieceLength, 262144);
+    assert.equal(torrent.infoHash, expected);
   } finally {
     await other.stop();
   }
