@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { setMaxListeners } from 'node:events';
 import { buildProgram } from './cli/program.js';
 import { AptTorrentError, EXIT } from './errors.js';
 
 /** The only place that exits: every error becomes one message and a documented status. */
 async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  // Every transfer in flight listens for Ctrl-C; dozens at once are expected.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;

@@ -9,9 +9,11 @@ import { findByFilename } from './packages.js';
  * repositories the URIs come from are read, and only the wanted stanzas parsed.
  */
 export async function resolvePlan(apt: Apt, verb: AptVerb, args: readonly string[]): Promise<Plan> {
+  const targetsAsked = apt.packagesIndexes();
+  targetsAsked.catch(() => {});
   const uris = await apt.printUris(verb, args);
   if (uris.length === 0) return { files: [], refused: [] };
-  const targets = await apt.packagesIndexes();
+  const targets = await targetsAsked;
   const wanted = wantedPaths(uris, [...new Set(targets.map((target) => target.repoUri))]);
   const indexed: IndexedEntry[] = [];
   await Promise.all(

@@ -3,12 +3,11 @@ import { Apt, type AptVerb } from '../apt/apt.js';
 import { resolvePlan } from '../apt/resolve.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { downloadAll, type DownloadSummary } from '../fetch/download-all.js';
-import { aptNetwork } from '../fetch/network.js';
+import type { DownloadSummary } from '../fetch/download-all.js';
 import type { Plan } from '../fetch/plan.js';
 import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
-import { ProgressDisplay, progressMode } from './progress.js';
+import { createProgressDisplay, progressMode } from './progress.js';
 
 /** Config keys set by flags of the fetching commands. */
 export function configFlags(options: Record<string, unknown>): Record<string, unknown> {
@@ -29,14 +28,18 @@ export interface FetchResult {
 export async function fetchForApt(context: Context, verb: AptVerb, input: CommandInput): Promise<FetchResult> {
   const config = await loadConfig({ env: context.env, file: context.configFile, flags: configFlags(input.options) });
   const apt = new Apt(context.aptOptions, context.env);
+  // APT answers from other processes; meanwhile this one loads the HTTP stack (got is ~70 ms of start-up).
+  const fetchModules = Promise.all([import('../fetch/download-all.js'), import('../fetch/network.js')]);
+  const directories = apt.directories();
+  directories.catch(() => {});
   const plan = await resolvePlan(apt, verb, aptArgs(input));
   const wanted = plan.files.filter((file) => file.route === 'http');
   if (wanted.length === 0) return { apt, config, plan };
 
-  const dirs = await apt.directories();
-  const network = await aptNetwork(apt, dirs, context.env, config['http.parallel']);
+  const [[{ downloadAll }, { aptNetwork }], dirs] = await Promise.all([fetchModules, directories]);
+  const network = await aptNetwork(apt, dirs, context.env, config['http.parallel'], wanted.map((file) => file.uri));
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
-  const display = new ProgressDisplay(
+  const display = await createProgressDisplay(
     progressMode(context.stderr, input.options.quiet === true),
     context.stderr,
     wanted.reduce((sum, file) => sum + file.size, 0),

@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import type { AptTorrentError } from '../errors.js';
 import type { DownloadEvents, DownloadSummary } from '../fetch/download-all.js';
 import type { PlannedFile } from '../fetch/plan.js';
@@ -26,6 +26,12 @@ export function summaryLine(summary: DownloadSummary): string {
  * Shows downloads as they happen. Writes to stderr: stdout is kept for data
  * (`plan --json`), and apt-get's own output follows on the terminal anyway.
  */
+export async function createProgressDisplay(mode: ProgressMode, stream: NodeJS.WriteStream, totalBytes: number, fileCount: number): Promise<ProgressDisplay> {
+  // cli-progress is only needed on a terminal.
+  const bars = mode === 'bars' ? (await import('cli-progress')).default : undefined;
+  return new ProgressDisplay(mode, stream, totalBytes, fileCount, bars);
+}
+
 export class ProgressDisplay implements DownloadEvents {
   private readonly bars = new Map<PlannedFile, cliProgress.SingleBar>();
   private readonly meters = new Map<PlannedFile, SpeedMeter>();
@@ -39,9 +45,10 @@ export class ProgressDisplay implements DownloadEvents {
     private readonly stream: NodeJS.WriteStream,
     private readonly totalBytes: number,
     private readonly fileCount: number,
+    bars?: typeof cliProgress,
   ) {
-    if (mode !== 'bars') return;
-    this.multi = new cliProgress.MultiBar({
+    if (mode !== 'bars' || !bars) return;
+    this.multi = new bars.MultiBar({
       stream,
       hideCursor: true,
       // The closing line says it all once done; finished files were logged as they came.

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { AptTorrentError } from '../errors.js';
 import { defaults, type Config } from './schema.js';
 import { formatProblems, validateLayer, type ConfigProblem } from './validate.js';
@@ -22,17 +21,19 @@ export function configFiles(env: NodeJS.ProcessEnv, explicit?: string): string[]
  * in one error that names the file and the key.
  */
 export async function loadConfig(options: { env: NodeJS.ProcessEnv; file?: string; flags?: Record<string, unknown> }): Promise<Config> {
-  // cosmiconfig cannot search absolute places (facts.md), so each file is loaded by path.
-  const explorer = cosmiconfig('apt-torrent', { cache: false });
   const problems: ConfigProblem[] = [];
   let config = defaults();
   if (options.file && !existsSync(options.file)) {
     throw new AptTorrentError('E_CONFIG', `configuration file ${options.file} does not exist`, { hint: 'check the path given to --config' });
   }
-  for (const file of configFiles(options.env, options.file)) {
+  const files = configFiles(options.env, options.file);
+  // cosmiconfig cannot search absolute places (facts.md), so each file is loaded by path;
+  // and it is loaded only when there is a file, since most machines have none.
+  const explorer = files.length > 0 ? (await import('cosmiconfig')).cosmiconfig('apt-torrent', { cache: false }) : undefined;
+  for (const file of files) {
     let raw: unknown;
     try {
-      raw = (await explorer.load(file))?.config;
+      raw = (await explorer!.load(file))?.config;
     } catch (error) {
       problems.push({ source: file, key: '(file)', message: `cannot be read: ${(error as Error).message.split('\n')[0]}` });
       continue;

@@ -1,8 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Agents } from 'got';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Apt, AptDirectories } from '../apt/apt.js';
 import { credentialsFor, parseAuthConf, type AuthEntry } from '../apt/auth-conf.js';
 import { proxyFor } from '../apt/proxy.js';
@@ -19,21 +17,21 @@ export interface Network {
  * Plain HTTP goes through a proxy as absolute-URI requests (what
  * apt-cacher-ng and squid expect); HTTPS is tunnelled with CONNECT.
  */
-export async function aptNetwork(apt: Apt, dirs: AptDirectories, env: NodeJS.ProcessEnv, maxSockets: number): Promise<Network> {
+export async function aptNetwork(apt: Apt, dirs: AptDirectories, env: NodeJS.ProcessEnv, maxSockets: number, uris: readonly string[]): Promise<Network> {
   const [config, logins] = await Promise.all([apt.dump(), readLogins(dirs)]);
   const direct = keepAliveAgents(maxSockets);
+  // Proxy agents are made up front for the URIs of this run, so their modules load only when a proxy is used.
   const proxied = new Map<string, Agents>();
+  const proxies = new Set(uris.map((uri) => proxyFor(uri, config, env)).filter((proxy): proxy is string => proxy !== undefined));
+  if (proxies.size > 0) {
+    const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([import('http-proxy-agent'), import('https-proxy-agent')]);
+    const options = { keepAlive: true, maxSockets };
+    for (const proxy of proxies) proxied.set(proxy, { http: new HttpProxyAgent(proxy, options), https: new HttpsProxyAgent(proxy, options) });
+  }
   return {
     agentsFor(uri) {
       const proxy = proxyFor(uri, config, env);
-      if (!proxy) return direct;
-      let agents = proxied.get(proxy);
-      if (!agents) {
-        const options = { keepAlive: true, maxSockets };
-        agents = { http: new HttpProxyAgent(proxy, options), https: new HttpsProxyAgent(proxy, options) };
-        proxied.set(proxy, agents);
-      }
-      return agents;
+      return (proxy && proxied.get(proxy)) || direct;
     },
     headersFor(uri): Record<string, string> {
       const login = credentialsFor(uri, logins);

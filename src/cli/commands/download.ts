@@ -1,5 +1,4 @@
 import type { CommandSpec } from '../command.js';
-import { fetchForApt } from '../fetch-for-apt.js';
 import { fetchOptions } from './shared-options.js';
 
 export const download: CommandSpec = {
@@ -10,6 +9,7 @@ export const download: CommandSpec = {
   options: [...fetchOptions],
   passesAptOptions: true,
   async run(context, input) {
+    const { fetchForApt } = await import('../fetch-for-apt.js');
     const { plan, summary } = await fetchForApt(context, 'install', input);
     if (!summary && input.options.quiet !== true) {
       context.stderr.write(plan.files.length === 0 ? 'Nothing to fetch: APT has every file it needs.\n' : 'Nothing to fetch over HTTP.\n');

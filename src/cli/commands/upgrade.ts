@@ -1,6 +1,5 @@
 import type { AptVerb } from '../../apt/apt.js';
 import type { CommandSpec } from '../command.js';
-import { aptArgs, fetchForApt } from '../fetch-for-apt.js';
 import { fetchOptions, yesOption } from './shared-options.js';
 
 function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSpec {
@@ -11,6 +10,7 @@ function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSp
     passesAptOptions: true,
     help: `Runs \`apt-get ${verb}\` once every file it needs is verified in the archive cache.`,
     async run(context, input) {
+      const { aptArgs, fetchForApt } = await import('../fetch-for-apt.js');
       const { apt } = await fetchForApt(context, verb, input);
       return apt.runAptGet(verb, aptArgs(input));
     },
