@@ -46,7 +46,12 @@ export async function acquireLock(path: string, command: string): Promise<Lock> 
           cause: error,
         });
       }
-      const holder = await readOwner(path);
+      let holder = await readOwner(path);
+      if (!holder) {
+        // Created but not yet written by its owner: give it a moment before calling it stale.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        holder = await readOwner(path);
+      }
       if (holder && alive(holder.pid)) {
         throw new AptTorrentError('E_LOCKED', `${path} is held by pid ${holder.pid} (\`${holder.command}\`, since ${holder.since})`, {
           hint: 'another apt-torrent run is writing to the same archive cache; wait for it to finish, or stop it',
