@@ -41,7 +41,7 @@ export interface Manifest {
   generator: string;
   /** ISO 8601 UTC time of the run that last changed the content. */
   generated: string;
-  /** Base URL of the archive the torrents name as web seed (the --base-url). */
+  /** Base URL of the archive the torrents name as web seed (the --base-url), ending in `/`. */
   archive: string;
   suite: string;
   codename?: string;

@@ -73,7 +73,7 @@ test('the manifest validates against manifests/manifest.schema.json with a third
 
 test('infohashes do not depend on --base-url or --tracker; they equal mktorrent\'s', async () => {
   const out = mkdtempSync(join(tmpdir(), 'apt-torrent-out-'));
-  const run = await aptTorrent(publishArgs(archive.root, '--share', '0.85', '--base-url', 'https://mirror-b.example/', '--tracker', 'udp://t1.example:6969', '--tracker', 'http://t2.example/announce',
+  const run = await aptTorrent(publishArgs(archive.root, '--share', '0.85', '--base-url', 'https://mirror-b.example', '--tracker', 'udp://t1.example:6969', '--tracker', 'http://t2.example/announce',
     '--out', join(out, 'manifest'), '--torrent-root', join(out, 'torrents')));
   assert.equal(run.code, 0, run.stderr);
   const first = readManifest(archive.root);

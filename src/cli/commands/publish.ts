@@ -69,7 +69,9 @@ function readOptions(raw: Record<string, unknown>): PublishOptions {
   const minSize = parseSize(text('minSize') ?? DEFAULT_MIN_SIZE);
   if (minSize === undefined) throw usage(`--min-size ${text('minSize')} is not a size`, 'e.g. 10MB, 10MiB, 512k or bytes');
   return {
-    archiveRoot, suite, baseUrl, trackers, share, minSize, dryRun,
+    archiveRoot, suite, trackers, share, minSize, dryRun,
+    // With the slash, clients can resolve the manifest's relative paths with new URL(path, archive).
+    baseUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
     components: list('component'),
     architectures: list('arch'),
     popconFile: text('popcon'),
