@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command.js';
+import { completion } from './completion.js';
 import { download } from './download.js';
 import { install } from './install.js';
 import { plan } from './plan.js';
@@ -7,4 +8,4 @@ import { serveCommand } from './serve.js';
 import { fullUpgrade, upgrade } from './upgrade.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand, serveCommand];
+export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand, serveCommand, completion];

@@ -1,0 +1,30 @@
+import { AptTorrentError } from '../../errors.js';
+import { completionModel } from '../../completion/model.js';
+import { shellNames, shells, type Shell } from '../../completion/scripts.js';
+import type { CommandSpec } from '../command.js';
+
+export const completion: CommandSpec = {
+  name: 'completion',
+  summary: 'print the shell completion script for bash, zsh or fish',
+  operands: '<shell>',
+  completeOperands: shellNames,
+  options: [],
+  help: [
+    'Packages install the scripts system-wide; to try one in the current shell:',
+    '  source <(apt-torrent completion bash)',
+    '  source <(apt-torrent completion zsh)',
+    '  apt-torrent completion fish | source',
+  ].join('\n'),
+  async run(context, input) {
+    const shell = input.args[0] ?? '';
+    if (!(shell in shells)) {
+      throw new AptTorrentError('E_USAGE', `no completion for shell ${JSON.stringify(shell)}`, { hint: `choose one of: ${shellNames.join(', ')}` });
+    }
+    // Imported here, not at the top: the registry lists this command, so a
+    // static import of the program would be a cycle.
+    const [{ buildProgram }, { commands }] = await Promise.all([import('../program.js'), import('./index.js')]);
+    const model = completionModel(buildProgram(async () => {}), commands);
+    context.stdout.write(shells[shell as Shell].script(model));
+    return 0;
+  },
+};
