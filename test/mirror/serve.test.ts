@@ -201,6 +201,19 @@ test('the embedded tracker answers announces for this archive\'s torrents only',
   assert.match(String(stranger['failure reason']), /only tracks the torrents of this archive/);
 });
 
+test('start-up failures are named, with exit status 8', async () => {
+  let run = await aptTorrent(['serve', '--archive-root', join(archive.root, 'no-such-dir'), '--listen', '127.0.0.1:0']);
+  assert.equal(run.code, 8);
+  assert.match(run.stderr, /error \[E_SERVE\]: --archive-root .* is not a directory/);
+  const port = new URL(server.url).port;
+  run = await aptTorrent(['serve', '--archive-root', archive.root, '--listen', `127.0.0.1:${port}`]);
+  assert.equal(run.code, 8);
+  assert.match(run.stderr, /cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE[\s\S]*hint: another program uses that port/);
+  run = await aptTorrent(['serve', '--archive-root', archive.root, '--listen', '::1:80']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--listen ::1:80 is not HOST:PORT/);
+});
+
 /** Percent-encode every byte, as BitTorrent clients do for info_hash and peer_id. */
 function escapeBytes(bytes: Buffer): string {
   return [...bytes].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
