@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { parseTorrent } from '../../src/manifest/torrent.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { TestArchive } from './helpers/archive.js';
@@ -32,6 +32,18 @@ before(() => {
   archive.add({ name: 'mid', version: '1.0', payload: 600_000 });
   archive.add({ name: 'tiny', version: '1.0', payload: 20_000 });
   archive.index();
+});
+
+const temporary: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+after(() => {
+  TestArchive.removeAll();
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
 test('publish chooses by size, verifies, and writes a manifest that validates against its schema', async () => {
@@ -72,7 +84,7 @@ test('the manifest validates against manifests/manifest.schema.json with a third
 });
 
 test('infohashes do not depend on --base-url or --tracker; they equal mktorrent\'s', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'apt-torrent-out-'));
+  const out = tempDir('apt-torrent-out-');
   const run = await aptTorrent(publishArgs(archive.root, '--share', '0.85', '--base-url', 'https://mirror-b.example', '--tracker', 'udp://t1.example:6969', '--tracker', 'http://t2.example/announce',
     '--out', join(out, 'manifest'), '--torrent-root', join(out, 'torrents')));
   assert.equal(run.code, 0, run.stderr);
@@ -147,7 +159,7 @@ test('bad archives are named clearly and unverifiable files are never published'
   const root = new TestArchive();
   for (const name of ['good', 'gone', 'forged']) root.add({ name, version: '1', payload: 300_000 });
   root.index();
-  const empty = mkdtempSync(join(tmpdir(), 'apt-torrent-empty-'));
+  const empty = tempDir('apt-torrent-empty-');
   let run = await aptTorrent(publishArgs(empty));
   assert.equal(run.code, 7);
   assert.match(run.stderr, /error \[E_ARCHIVE\]: no dists\/stable\/Release or dists\/stable\/InRelease/);
@@ -178,7 +190,7 @@ test('bad archives are named clearly and unverifiable files are never published'
 });
 
 test('popcon weighs the choice and the manifest says so', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-popcon-'));
+  const dir = tempDir('apt-torrent-popcon-');
   const popcon = join(dir, 'by_inst');
   // mid is small but installed everywhere; big and docs barely.
   writeFileSync(popcon, '#rank name inst vote old recent no-files (maintainer)\n1 mid  9000 1 1 1 1 (x)\n2\tbig\t3 1 1 1 1\n3 docs 1 1 1 1 1\n4 elsewhere 500 1 1 1 1\n-----\n5 Total 1 1 1 1 1\n');

@@ -31,6 +31,7 @@ before(async () => {
 
 after(async () => {
   assert.equal(await server.stop(), 0, 'SIGTERM stops serve cleanly');
+  TestArchive.removeAll();
 });
 
 test('prints its URL, serves files with validators, Range, 416, HEAD, 304 and 405', async () => {

@@ -21,9 +21,16 @@ export class TestArchive {
   readonly root: string;
   /** Pool path by package name. */
   readonly pool = new Map<string, string>();
+  private static made: string[] = [];
 
   constructor(root?: string) {
     this.root = root ?? mkdtempSync(join(tmpdir(), 'apt-torrent-archive-'));
+    if (!root) TestArchive.made.push(this.root);
+  }
+
+  /** Remove every archive made in a temporary directory (call from an `after` hook). */
+  static removeAll(): void {
+    for (const root of TestArchive.made.splice(0)) rmSync(root, { recursive: true, force: true });
   }
 
   /** Build (or rebuild, with fresh random bytes) a package into the pool. */

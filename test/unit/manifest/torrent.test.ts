@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,6 +61,7 @@ test('hashFile: SHA256 of the whole and SHA1 per piece, pieces straddling reads'
   const empty = join(dir, 'empty');
   writeFileSync(empty, '');
   assert.deepEqual((await hashFile(empty, { pieceLength: 262144 })).pieces.length, 0);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('the cache vouches only for an unchanged index entry and an untouched file', () => {
