@@ -12,6 +12,10 @@ export interface IndexTarget {
   file: string;
   /** The repository root that pool paths are relative to, e.g. `http://deb.debian.org/debian/`. */
   repoUri: string;
+  /** The suite as the source names it (`bookworm`, `stable`), for `dists/<suite>/`. */
+  release: string;
+  /** Where this suite's Release/InRelease lies in APT's lists (they may not exist). */
+  releaseFiles: string[];
 }
 
 export interface AptDirectories {
@@ -24,6 +28,19 @@ export interface AptDirectories {
 }
 
 const APT_HELPER = '/usr/lib/apt/apt-helper';
+
+/**
+ * APT names list files by escaping the URI (`/` → `_`): the index of
+ * `…/dists/stable/main/binary-amd64/Packages` and the suite's InRelease
+ * share the prefix before the escaped MetaKey.
+ */
+export function releaseFilesBeside(indexFile: string, metaKey: string): string[] {
+  const escaped = metaKey.replace(/\//g, '_');
+  const bare = indexFile.replace(/\.(lz4|gz|xz|bz2|lzma|zst)$/, '');
+  if (!escaped || !bare.endsWith(escaped)) return [];
+  const prefix = bare.slice(0, bare.length - escaped.length);
+  return [`${prefix}InRelease`, `${prefix}Release`];
+}
 
 /**
  * The APT programs, always called with the user's `-o` options; APT_CONFIG
@@ -85,7 +102,7 @@ export class Apt {
   /** The Packages indexes APT has in its lists. */
   async packagesIndexes(): Promise<IndexTarget[]> {
     const result = await this.capture('apt-get', [
-      ...this.optionArgs(), 'indextargets', '--format', '$(FILENAME)\t$(REPO_URI)', 'Created-By: Packages',
+      ...this.optionArgs(), 'indextargets', '--format', '$(FILENAME)\t$(REPO_URI)\t$(RELEASE)\t$(METAKEY)', 'Created-By: Packages',
     ]);
     if (result.code !== 0) {
       throw new AptTorrentError('E_APT_CONFIG', `apt-get indextargets failed:\n${result.stderr.trim()}`);
@@ -94,8 +111,8 @@ export class Apt {
       .split('\n')
       .filter((line) => line.includes('\t'))
       .map((line) => {
-        const [file, repoUri] = line.split('\t') as [string, string];
-        return { file, repoUri };
+        const [file, repoUri, release = '', metaKey = ''] = line.split('\t') as [string, string, string?, string?];
+        return { file, repoUri, release, releaseFiles: releaseFilesBeside(file, metaKey) };
       });
   }
 

@@ -8,11 +8,23 @@ import { findByFilename } from './packages.js';
  * SHA256 in the Packages indexes in APT's lists. Only the indexes of the
  * repositories the URIs come from are read, and only the wanted stanzas parsed.
  */
-export async function resolvePlan(apt: Apt, verb: AptVerb, args: readonly string[]): Promise<Plan> {
+/** A suite of a repository that vouched for at least one planned file. */
+export interface AptSource {
+  repoUri: string;
+  release: string;
+  /** The suite's InRelease/Release in APT's lists, already verified by APT. */
+  releaseFiles: string[];
+}
+
+export interface ResolvedPlan extends Plan {
+  sources: AptSource[];
+}
+
+export async function resolvePlan(apt: Apt, verb: AptVerb, args: readonly string[]): Promise<ResolvedPlan> {
   const targetsAsked = apt.packagesIndexes();
   targetsAsked.catch(() => {});
   const uris = await apt.printUris(verb, args);
-  if (uris.length === 0) return { files: [], refused: [] };
+  if (uris.length === 0) return { files: [], refused: [], sources: [] };
   const targets = await targetsAsked;
   const wanted = wantedPaths(uris, [...new Set(targets.map((target) => target.repoUri))]);
   const indexed: IndexedEntry[] = [];
@@ -22,7 +34,7 @@ export async function resolvePlan(apt: Apt, verb: AptVerb, args: readonly string
       .map(async (target) => {
         const text = await apt.catFile(target.file);
         if (text === undefined) return;
-        for (const entry of findByFilename(text, wanted.get(target.repoUri)!)) indexed.push({ repoUri: target.repoUri, entry });
+        for (const entry of findByFilename(text, wanted.get(target.repoUri)!)) indexed.push({ repoUri: target.repoUri, release: target.release, entry });
       }),
   );
   const plan = buildPlan(uris, indexed);
@@ -32,5 +44,11 @@ export async function resolvePlan(apt: Apt, verb: AptVerb, args: readonly string
       hint: 'run `apt-get update` so the lists match the mirror; apt-torrent never fetches a file it cannot verify',
     });
   }
-  return plan;
+  const used = new Set(plan.files.map((file) => `${file.repoUri}\0${file.release}`));
+  const sources = new Map<string, AptSource>();
+  for (const target of targets) {
+    const key = `${target.repoUri}\0${target.release}`;
+    if (used.has(key) && !sources.has(key)) sources.set(key, { repoUri: target.repoUri, release: target.release, releaseFiles: target.releaseFiles });
+  }
+  return { ...plan, sources: [...sources.values()] };
 }

@@ -4,6 +4,7 @@ import { resolvePlan } from '../apt/resolve.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { DownloadSummary } from '../fetch/download-all.js';
+import type { Network } from '../fetch/network.js';
 import type { Plan } from '../fetch/plan.js';
 import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
@@ -11,7 +12,12 @@ import { createProgressDisplay, progressMode } from './progress.js';
 
 /** Config keys set by flags of the fetching commands. */
 export function configFlags(options: Record<string, unknown>): Record<string, unknown> {
-  return options.parallel === undefined ? {} : { 'http.parallel': options.parallel };
+  return {
+    ...(options.parallel === undefined ? {} : { 'http.parallel': options.parallel }),
+    ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
+    // commander gives --no-torrent as torrent: false
+    ...(options.torrent === false ? { 'torrent.enabled': false } : {}),
+  };
 }
 
 export interface FetchResult {
@@ -22,29 +28,53 @@ export interface FetchResult {
 }
 
 /**
- * The part every fetching command shares: resolve with APT, take the lock,
- * download and verify into APT's archive cache with progress, release.
+ * Resolve with APT, then route to BitTorrent what a trusted manifest lists.
+ * Manifest trouble is a warning (`warn`), never a failure: the files come over HTTP.
  */
-export async function fetchForApt(context: Context, verb: AptVerb, input: CommandInput): Promise<FetchResult> {
+export async function planFetch(context: Context, verb: AptVerb, input: CommandInput, warn: (message: string) => void) {
   const config = await loadConfig({ env: context.env, file: context.configFile, flags: configFlags(input.options) });
   const apt = new Apt(context.aptOptions, context.env);
   // APT answers from other processes; meanwhile this one loads the HTTP stack (got is ~70 ms of start-up).
-  const fetchModules = Promise.all([import('../fetch/download-all.js'), import('../fetch/network.js')]);
+  const networkModule = import('../fetch/network.js');
   const directories = apt.directories();
   directories.catch(() => {});
-  const plan = await resolvePlan(apt, verb, aptArgs(input));
-  const wanted = plan.files.filter((file) => file.route === 'http');
+  const resolved = await resolvePlan(apt, verb, aptArgs(input));
+  const wanted = resolved.files.filter((file) => file.route === 'http');
+  const [{ aptNetwork }, dirs] = await Promise.all([networkModule, directories]);
+  const network = await aptNetwork(apt, dirs, context.env, config['http.parallel']);
+  let files = resolved.files;
+  if (config['torrent.enabled'] && wanted.length > 0) {
+    const [{ discoverManifests }, { assignTorrents }] = await Promise.all([import('../manifest/discover.js'), import('../fetch/assign-torrents.js')]);
+    const manifests = await discoverManifests(resolved.sources, {
+      network,
+      manifestUrl: config.manifest || undefined,
+      keyring: config.manifestKeyring || undefined,
+      cacheDir: join(config.stateDir, 'manifests'),
+      timeoutMs: config['http.timeout'] * 1000,
+      signal: context.signal,
+      warn,
+    });
+    files = assignTorrents(files, manifests, config['torrent.trackers']);
+  }
+  return { apt, config, dirs, network, plan: { files, refused: resolved.refused } as Plan };
+}
+
+/**
+ * The part every fetching command shares: plan, take the lock, download and
+ * verify into APT's archive cache with progress, release.
+ */
+export async function fetchForApt(context: Context, verb: AptVerb, input: CommandInput): Promise<FetchResult> {
+  const quiet = input.options.quiet === true;
+  const early: string[] = [];
+  const downloadModule = import('../fetch/download-all.js');
+  const { apt, config, dirs, network, plan } = await planFetch(context, verb, input, (message) => early.push(message));
+  if (!quiet) for (const message of early) context.stderr.write(`W: ${message}\n`);
+  const wanted = plan.files.filter((file) => file.route !== 'apt');
   if (wanted.length === 0) return { apt, config, plan };
 
-  const [[{ downloadAll }, { aptNetwork }], dirs] = await Promise.all([fetchModules, directories]);
-  const network = await aptNetwork(apt, dirs, context.env, config['http.parallel'], wanted.map((file) => file.uri));
+  const { downloadAll } = await downloadModule;
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
-  const display = await createProgressDisplay(
-    progressMode(context.stderr, input.options.quiet === true),
-    context.stderr,
-    wanted.reduce((sum, file) => sum + file.size, 0),
-    wanted.length,
-  );
+  const display = await createProgressDisplay(progressMode(context.stderr, quiet), context.stderr, wanted.reduce((sum, file) => sum + file.size, 0), wanted.length);
   let summary: DownloadSummary | undefined;
   try {
     summary = await downloadAll(wanted, {
@@ -52,13 +82,14 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
       archives: dirs.archives,
       partial: dirs.partial,
       events: display,
-      http: {
-        retries: config['http.retries'],
-        timeoutMs: config['http.timeout'] * 1000,
-        lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-        agentsFor: network.agentsFor,
-        headersFor: network.headersFor,
-        signal: context.signal,
+      network,
+      http: httpSettings(config, network, context.signal),
+      torrent: {
+        maxActive: config['torrent.maxActive'],
+        maxWebConns: config['torrent.maxWebConns'],
+        stallMs: config['torrent.stallSeconds'] * 1000,
+        peerWaitMs: config['torrent.peerWaitSeconds'] * 1000,
+        client: { port: config['torrent.port'], dht: config['torrent.dht'], lsd: config['torrent.lsd'], utp: config['torrent.utp'] },
       },
     });
   } finally {
@@ -66,6 +97,17 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
     await lock.release();
   }
   return { apt, config, plan, summary };
+}
+
+function httpSettings(config: Config, network: Network, signal: AbortSignal) {
+  return {
+    retries: config['http.retries'],
+    timeoutMs: config['http.timeout'] * 1000,
+    lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
+    agentsFor: network.agentsFor,
+    headersFor: network.headersFor,
+    signal,
+  };
 }
 
 /** The arguments for apt-get: operands and pass-through options, plus -y when given. */

@@ -2,6 +2,7 @@ import type cliProgress from 'cli-progress';
 import type { AptTorrentError } from '../errors.js';
 import type { DownloadEvents, DownloadSummary } from '../fetch/download-all.js';
 import type { PlannedFile } from '../fetch/plan.js';
+import type { ByteSource } from '../fetch/torrent-fetch.js';
 import { formatBytes, formatDuration } from '../util/size.js';
 import { SpeedMeter } from './speed-meter.js';
 
@@ -16,25 +17,39 @@ export function progressMode(stream: NodeJS.WriteStream, quiet: boolean): Progre
 /** The closing line: files, bytes, time, and where the bytes came from. */
 export function summaryLine(summary: DownloadSummary): string {
   const seconds = Math.max(summary.elapsedMs, 1) / 1000;
-  const rate = formatBytes(Math.round((summary.httpBytes) / seconds));
+  const rate = formatBytes(Math.round((summary.mirrorBytes + summary.peerBytes) / seconds));
   const resumed = summary.resumedBytes > 0 ? `, ${formatBytes(summary.resumedBytes)} kept from earlier partial downloads` : '';
   return `Fetched ${summary.files} file${summary.files === 1 ? '' : 's'}, ${formatBytes(summary.bytes)} in ${formatDuration(summary.elapsedMs)} (${rate}/s): ` +
-    `${formatBytes(summary.httpBytes)} over HTTP, 0 B from peers${resumed}`;
+    `${formatBytes(summary.peerBytes)} from peers, ${formatBytes(summary.mirrorBytes)} from the mirror${resumed}`;
 }
 
-/**
- * Shows downloads as they happen. Writes to stderr: stdout is kept for data
- * (`plan --json`), and apt-get's own output follows on the terminal anyway.
- */
+/** One file's line when done: how it came and from whom. */
+export function doneLine(file: PlannedFile, bySource: Record<ByteSource, number>): string {
+  const how = file.route === 'torrent'
+    ? `torrent: ${formatBytes(bySource.peers)} from peers, ${formatBytes(bySource.mirror)} from the mirror`
+    : 'http';
+  return `Got ${file.cacheName} (${formatBytes(file.size)}, ${how})`;
+}
+
 export async function createProgressDisplay(mode: ProgressMode, stream: NodeJS.WriteStream, totalBytes: number, fileCount: number): Promise<ProgressDisplay> {
   // cli-progress is only needed on a terminal.
   const bars = mode === 'bars' ? (await import('cli-progress')).default : undefined;
   return new ProgressDisplay(mode, stream, totalBytes, fileCount, bars);
 }
 
+interface FileState {
+  bar?: cliProgress.SingleBar;
+  meter: SpeedMeter;
+  peers: number;
+  bySource: Record<ByteSource, number>;
+}
+
+/**
+ * Shows downloads as they happen. Writes to stderr: stdout is kept for data
+ * (`plan --json`), and apt-get's own output follows on the terminal anyway.
+ */
 export class ProgressDisplay implements DownloadEvents {
-  private readonly bars = new Map<PlannedFile, cliProgress.SingleBar>();
-  private readonly meters = new Map<PlannedFile, SpeedMeter>();
+  private readonly files = new Map<PlannedFile, FileState>();
   private readonly totalMeter = new SpeedMeter();
   private multi?: cliProgress.MultiBar;
   private totalBar?: cliProgress.SingleBar;
@@ -44,7 +59,7 @@ export class ProgressDisplay implements DownloadEvents {
     private readonly mode: ProgressMode,
     private readonly stream: NodeJS.WriteStream,
     private readonly totalBytes: number,
-    private readonly fileCount: number,
+    fileCount: number,
     bars?: typeof cliProgress,
   ) {
     if (mode !== 'bars' || !bars) return;
@@ -54,53 +69,56 @@ export class ProgressDisplay implements DownloadEvents {
       // The closing line says it all once done; finished files were logged as they came.
       clearOnComplete: true,
       fps: 8,
-      barsize: 24,
-      format: (_options, params, payload: { name: string; speed: string }) => {
-        const bar = '█'.repeat(Math.round(params.progress * 24)).padEnd(24, '░');
-        const eta = Number.isFinite(params.eta) && params.value < params.total ? ` ETA ${formatDuration(params.eta * 1000)}` : '';
-        return `${payload.name.padEnd(36).slice(0, 36)} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
-          `${formatBytes(params.value).padStart(9)}/${formatBytes(params.total).padEnd(9)} ${payload.speed.padStart(11)}${eta}`;
+      format: (_options, params, payload: { name: string; speed: string; via: string }) => {
+        const bar = '█'.repeat(Math.round(params.progress * 20)).padEnd(20, '░');
+        const eta = Number.isFinite(params.eta) && params.value < params.total && params.eta > 0 ? ` ETA ${formatDuration(params.eta * 1000)}` : '';
+        return `${payload.name.padEnd(34).slice(0, 34)} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
+          `${formatBytes(params.value).padStart(9)}/${formatBytes(params.total).padEnd(9)} ${payload.speed.padStart(11)} ${payload.via}${eta}`;
       },
     });
-    this.totalBar = this.multi.create(Math.max(totalBytes, 1), 0, { name: `Total (${fileCount} files)`, speed: '' });
+    this.totalBar = this.multi.create(Math.max(totalBytes, 1), 0, { name: `Total (${fileCount} files)`, speed: '', via: '' });
   }
 
   start(file: PlannedFile): void {
-    this.meters.set(file, new SpeedMeter());
-    if (this.multi) this.bars.set(file, this.multi.create(Math.max(file.size, 1), 0, { name: `http  ${file.cacheName}`, speed: '' }));
+    const state: FileState = { meter: new SpeedMeter(), peers: 0, bySource: { peers: 0, mirror: 0 } };
+    if (this.multi) state.bar = this.multi.create(Math.max(file.size, 1), 0, { name: file.cacheName, speed: '', via: this.via(file, state) });
+    this.files.set(file, state);
   }
 
-  bytes(file: PlannedFile, count: number): void {
+  bytes(file: PlannedFile, count: number, source: ByteSource): void {
     this.doneBytes += count;
-    const meter = this.meters.get(file);
-    meter?.add(count);
     this.totalMeter.add(count);
+    const state = this.files.get(file);
+    if (!state) return;
+    state.meter.add(count);
+    state.bySource[source] += count;
     if (!this.multi) return;
-    this.bars.get(file)?.increment(count, { speed: `${formatBytes(meter?.rate() ?? 0)}/s` });
+    state.bar?.update(Math.min(state.bySource.peers + state.bySource.mirror, file.size), { speed: `${formatBytes(state.meter.rate())}/s`, via: this.via(file, state) });
     this.totalBar?.update(Math.min(this.doneBytes, this.totalBytes), { speed: `${formatBytes(this.totalMeter.rate())}/s` });
   }
 
-  done(file: PlannedFile, source: 'http'): void {
-    const bar = this.bars.get(file);
-    if (bar && this.multi) {
-      // log() before remove(): remove() redraws, which is what flushes the log.
-      this.multi.log(`Got ${source.padEnd(5)} ${file.cacheName} (${formatBytes(file.size)})\n`);
-      this.multi.remove(bar);
-    }
-    this.bars.delete(file);
-    this.meters.delete(file);
-    if (this.mode === 'lines') this.stream.write(`Got ${source.padEnd(5)} ${file.cacheName} (${formatBytes(file.size)})\n`);
+  peers(file: PlannedFile, count: number): void {
+    const state = this.files.get(file);
+    if (!state) return;
+    state.peers = count;
+    state.bar?.update({ via: this.via(file, state) });
+  }
+
+  done(file: PlannedFile): void {
+    const state = this.files.get(file);
+    this.files.delete(file);
+    this.line(doneLine(file, state?.bySource ?? { peers: 0, mirror: file.size }), state?.bar);
   }
 
   failed(file: PlannedFile, error: AptTorrentError): void {
-    const bar = this.bars.get(file);
-    const line = `Failed ${file.cacheName}: ${error.message.split('\n')[0]}\n`;
-    if (this.multi) {
-      this.multi.log(line);
-      if (bar) this.multi.remove(bar);
-      else this.multi.update();
-    } else if (this.mode === 'lines') this.stream.write(line);
-    this.bars.delete(file);
+    const state = this.files.get(file);
+    this.files.delete(file);
+    this.line(`Failed ${file.cacheName}: ${error.message.split('\n')[0]}`, state?.bar);
+  }
+
+  warn(message: string): void {
+    if (this.mode === 'quiet') return;
+    this.line(`W: ${message}`);
   }
 
   /** Stop drawing and print the closing line. */
@@ -110,5 +128,21 @@ export class ProgressDisplay implements DownloadEvents {
       this.multi.stop();
     }
     if (summary && this.mode !== 'quiet') this.stream.write(`${summaryLine(summary)}\n`);
+  }
+
+  private via(file: PlannedFile, state: FileState): string {
+    if (file.route !== 'torrent') return 'http';
+    return `torrent ${state.peers} peer${state.peers === 1 ? '' : 's'}, ${Math.round((100 * state.bySource.peers) / Math.max(1, state.bySource.peers + state.bySource.mirror))}% peers`;
+  }
+
+  private line(text: string, bar?: cliProgress.SingleBar): void {
+    if (this.multi) {
+      // log() before remove(): remove() redraws, which is what flushes the log.
+      this.multi.log(`${text}\n`);
+      if (bar) this.multi.remove(bar);
+      else this.multi.update();
+    } else if (this.mode === 'lines') {
+      this.stream.write(`${text}\n`);
+    }
   }
 }

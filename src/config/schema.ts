@@ -37,12 +37,41 @@ const text = (fallback: string, description: string, check: (value: string) => b
   parse: (value) => (typeof value === 'string' && check(value) ? value : undefined),
 });
 
+const flag = (fallback: boolean, description: string): KeyDefinition<boolean> => ({
+  default: fallback,
+  description,
+  expects: 'true or false',
+  parse: (value) => (typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined),
+});
+
+const urlList = (description: string, schemes: RegExp): KeyDefinition<string[]> => ({
+  default: [],
+  description,
+  expects: `a list of URLs (${schemes.source})`,
+  parse: (value) => {
+    const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+    return Array.isArray(list) && list.every((item) => typeof item === 'string' && schemes.test(item)) ? [...list] : undefined;
+  },
+});
+
 export const schema = {
   'http.parallel': integer(1, 64, 6, 'How many files are downloaded over HTTP at the same time.'),
   'http.retries': integer(0, 20, 5, 'How many times a failed transfer is tried again (resuming where it stopped) before the file counts as failed. Waits grow from 0.5 s to 8 s.'),
   'http.timeout': integer(1, 3600, 30, 'Seconds a connection may stay silent (connecting, waiting for headers, or mid-body) before the attempt counts as failed and is retried.'),
   'http.lowSpeedLimit': size(1024, 'A transfer slower than this many bytes per second for http.lowSpeedTime seconds counts as stalled and is retried (0 turns the check off).'),
   'http.lowSpeedTime': integer(5, 3600, 60, 'Seconds a transfer may stay under http.lowSpeedLimit before it counts as stalled.'),
+  manifest: text('', 'URL (http, https or file) of a manifest to use for every source instead of discovering `dists/<suite>/apt-torrent/manifest.json` beside each; empty to discover.', (value) => value === '' || /^(https?|file):/.test(value), 'an http, https or file URL, or ""'),
+  manifestKeyring: text('', 'An OpenPGP keyring (as for gpgv). When set, a manifest is used only if `<manifest URL>.gpg` is a valid detached signature by a key in it.', (value) => value === '' || value.startsWith('/'), 'an absolute path, or ""'),
+  'torrent.enabled': flag(true, 'Fetch the files a manifest lists over BitTorrent. false (or --no-torrent) fetches everything over HTTP.'),
+  'torrent.trackers': urlList('Trackers to announce to besides those the manifest names.', /^(https?|udp|wss?):\/\//),
+  'torrent.port': integer(0, 65535, 0, 'TCP port for incoming peers while downloading (0: any free port). apt-torrent listens on all interfaces.'),
+  'torrent.dht': flag(false, 'Find peers through the mainline DHT too. Off by default: it reaches beyond the mirror\'s swarm.'),
+  'torrent.lsd': flag(false, 'Find peers on the local network (BEP 14). Off by default for privacy.'),
+  'torrent.utp': flag(false, 'Also use uTP. Off by default: 20-30x slower than TCP in webtorrent 2.8.'),
+  'torrent.maxActive': integer(1, 64, 4, 'How many files are downloaded over BitTorrent at the same time.'),
+  'torrent.maxWebConns': integer(1, 32, 8, 'Parallel HTTP connections per file to the mirror acting as web seed.'),
+  'torrent.stallSeconds': integer(1, 3600, 10, 'Seconds without new verified bytes (and no peer connected) before HTTP fills what is missing; with peers connected, four times this.'),
+  'torrent.peerWaitSeconds': integer(1, 86400, 120, 'When the mirror cannot serve a file, seconds to keep waiting on silent peers before giving up.'),
   stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state (records of verified files, resume data).', (value) => value.startsWith('/'), 'an absolute path'),
 } as const;
 

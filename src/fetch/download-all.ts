@@ -2,80 +2,172 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AptTorrentError } from '../errors.js';
 import { fetchVerified, type HttpOptions } from './http.js';
+import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
+import type { ByteSource, TorrentOutcome } from './torrent-fetch.js';
 
 /** What the progress display hears about. */
 export interface DownloadEvents {
   start(file: PlannedFile): void;
-  bytes(file: PlannedFile, count: number): void;
-  done(file: PlannedFile, source: 'http'): void;
+  bytes(file: PlannedFile, count: number, source: ByteSource): void;
+  peers(file: PlannedFile, count: number): void;
+  done(file: PlannedFile): void;
   failed(file: PlannedFile, error: AptTorrentError): void;
+  /** Something worth one line that does not fail the run (a torrent refused, a peer dropped). */
+  warn(message: string): void;
 }
 
 export interface DownloadSummary {
   files: number;
   /** Bytes of all files now in the cache. */
   bytes: number;
-  /** Bytes that came over HTTP in this run. */
-  httpBytes: number;
+  /** Bytes that came from the mirror in this run: plain HTTP and web seed. */
+  mirrorBytes: number;
+  /** Bytes that came from BitTorrent peers. */
+  peerBytes: number;
   /** Bytes kept from partial files of earlier runs. */
   resumedBytes: number;
   elapsedMs: number;
+  /** Files that came by torrent and passed the SHA256 gate: what can be seeded. */
+  torrents: Array<{ file: PlannedFile; infoHash: string; path: string }>;
+}
+
+export interface TorrentSettings {
+  maxActive: number;
+  maxWebConns: number;
+  stallMs: number;
+  peerWaitMs: number;
+  client: { port: number; dht: boolean; lsd: boolean; utp: boolean };
 }
 
 export interface DownloadOptions {
   parallel: number;
   http: Omit<HttpOptions, 'onBytes'>;
+  network: Network;
   events: DownloadEvents;
   archives: string;
   partial: string;
+  torrent: TorrentSettings;
   now?: () => number;
 }
 
 /**
- * Fetch every file of the plan, `parallel` at a time, largest first (so the
- * long transfers overlap the many short ones). A failed file does not stop
- * the others: they are verified and cached, and a re-run fetches only what
- * is missing. Throws the first failure once all have settled.
+ * Fetch every file of the plan: HTTP files `parallel` at a time, largest
+ * first (so long transfers overlap the many short ones), and torrent files
+ * `maxActive` at a time in one BitTorrent client, at the same time. A torrent
+ * that cannot be used sends its file to the HTTP queue. A failed file does
+ * not stop the others: they are verified and cached, and a re-run fetches
+ * only what is missing. Throws the first failure once all have settled.
  */
 export async function downloadAll(files: readonly PlannedFile[], options: DownloadOptions): Promise<DownloadSummary> {
   const now = options.now ?? Date.now;
   const started = now();
-  const queue = files.filter((file) => file.route === 'http').sort((a, b) => b.size - a.size);
+  const httpQueue = files.filter((file) => file.route === 'http').sort((a, b) => b.size - a.size);
+  const torrentQueue = files.filter((file) => file.route === 'torrent').sort((a, b) => b.size - a.size);
   await mkdir(options.partial, { recursive: true });
-  const summary: DownloadSummary = { files: 0, bytes: 0, httpBytes: 0, resumedBytes: 0, elapsedMs: 0 };
+  const summary: DownloadSummary = { files: 0, bytes: 0, mirrorBytes: 0, peerBytes: 0, resumedBytes: 0, elapsedMs: 0, torrents: [] };
   const failures: AptTorrentError[] = [];
+  const fail = (file: PlannedFile, error: unknown) => {
+    const failure = error instanceof AptTorrentError
+      ? error
+      : new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: ${(error as Error).message}`, { cause: error });
+    failures.push(failure);
+    options.events.failed(file, failure);
+  };
+  let torrentsLeft = torrentQueue.length;
 
-  const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
+  const httpWorker = async () => {
+    for (;;) {
+      const file = httpQueue.shift();
+      if (!file) {
+        // Torrent files may still fall back to HTTP: stay until they are settled.
+        if (torrentsLeft === 0 || options.http.signal?.aborted) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
       if (options.http.signal?.aborted) return;
       options.events.start(file);
       try {
         const outcome = await fetchVerified(
-          {
-            uri: file.uri,
-            size: file.size,
-            sha256: file.sha256,
-            partialPath: join(options.partial, file.cacheName),
-            finalPath: join(options.archives, file.cacheName),
-          },
-          { ...options.http, onBytes: (count) => options.events.bytes(file!, count) },
+          { uri: file.uri, size: file.size, sha256: file.sha256, partialPath: join(options.partial, file.cacheName), finalPath: join(options.archives, file.cacheName) },
+          { ...options.http, onBytes: (count) => options.events.bytes(file, count, 'mirror') },
         );
         summary.files += 1;
         summary.bytes += file.size;
-        summary.httpBytes += outcome.downloaded;
+        summary.mirrorBytes += outcome.downloaded;
         summary.resumedBytes += outcome.resumedFrom;
-        options.events.done(file, 'http');
+        options.events.done(file);
       } catch (error) {
-        const failure = error instanceof AptTorrentError
-          ? error
-          : new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: ${(error as Error).message}`, { cause: error });
-        failures.push(failure);
-        options.events.failed(file, failure);
+        fail(file, error);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.parallel) }, worker));
+
+  const torrentWork = async () => {
+    if (torrentQueue.length === 0) return;
+    const [{ createTorrentClient, destroyClient }, { fetchByTorrent, TorrentRefused }] = await Promise.all([
+      import('../torrent/client.js'),
+      import('./torrent-fetch.js'),
+    ]);
+    let client;
+    try {
+      client = await createTorrentClient(options.torrent.client);
+    } catch (error) {
+      options.events.warn(`cannot start BitTorrent (${(error as Error).message}); fetching ${torrentQueue.length} file(s) over HTTP`);
+      httpQueue.push(...torrentQueue.splice(0).map((file) => ({ ...file, route: 'http' as const, torrent: undefined })));
+      torrentsLeft = 0;
+      return;
+    }
+    const worker = async () => {
+      for (let file = torrentQueue.shift(); file; file = torrentQueue.shift()) {
+        if (options.http.signal?.aborted) break;
+        options.events.start(file);
+        try {
+          const outcome: TorrentOutcome = await fetchByTorrent(file, {
+            client,
+            network: options.network,
+            http: options.http,
+            partial: options.partial,
+            archives: options.archives,
+            maxWebConns: options.torrent.maxWebConns,
+            stallMs: options.torrent.stallMs,
+            peerWaitMs: options.torrent.peerWaitMs,
+            events: options.events,
+          });
+          summary.files += 1;
+          summary.bytes += file.size;
+          summary.peerBytes += outcome.peerBytes;
+          summary.mirrorBytes += outcome.mirrorBytes;
+          summary.torrents.push({ file, infoHash: outcome.infoHash, path: outcome.path });
+          for (const address of outcome.bannedPeers) options.events.warn(`dropped peer ${address}: it sent pieces of ${file.cacheName} that failed verification`);
+          options.events.done(file);
+        } catch (error) {
+          if (error instanceof TorrentRefused) {
+            options.events.warn(`${error.message}; fetching it over HTTP`);
+            httpQueue.push({ ...file, route: 'http', torrent: undefined });
+          } else {
+            fail(file, error);
+          }
+        } finally {
+          torrentsLeft -= 1;
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, options.torrent.maxActive) }, worker));
+    } finally {
+      torrentsLeft = 0;
+      await destroyClient(client);
+    }
+  };
+
+  await Promise.all([
+    torrentWork().catch((error) => {
+      torrentsLeft = 0;
+      for (const file of torrentQueue.splice(0)) fail(file, error);
+    }),
+    ...Array.from({ length: Math.max(1, options.parallel) }, httpWorker),
+  ]);
   summary.elapsedMs = now() - started;
   if (options.http.signal?.aborted) {
     throw new AptTorrentError('E_INTERRUPTED', 'interrupted; partial files are kept and the next run resumes them');

@@ -17,21 +17,25 @@ export interface Network {
  * Plain HTTP goes through a proxy as absolute-URI requests (what
  * apt-cacher-ng and squid expect); HTTPS is tunnelled with CONNECT.
  */
-export async function aptNetwork(apt: Apt, dirs: AptDirectories, env: NodeJS.ProcessEnv, maxSockets: number, uris: readonly string[]): Promise<Network> {
+export async function aptNetwork(apt: Apt, dirs: AptDirectories, env: NodeJS.ProcessEnv, maxSockets: number): Promise<Network> {
   const [config, logins] = await Promise.all([apt.dump(), readLogins(dirs)]);
   const direct = keepAliveAgents(maxSockets);
-  // Proxy agents are made up front for the URIs of this run, so their modules load only when a proxy is used.
+  // The proxy agents' modules are loaded only when some proxy is configured at all.
+  const anyProxy = [...config.keys()].some((key) => /^acquire::https?::proxy/.test(key)) || ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'].some((name) => env[name]);
+  const modules = anyProxy ? await Promise.all([import('http-proxy-agent'), import('https-proxy-agent')]) : undefined;
   const proxied = new Map<string, Agents>();
-  const proxies = new Set(uris.map((uri) => proxyFor(uri, config, env)).filter((proxy): proxy is string => proxy !== undefined));
-  if (proxies.size > 0) {
-    const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([import('http-proxy-agent'), import('https-proxy-agent')]);
-    const options = { keepAlive: true, maxSockets };
-    for (const proxy of proxies) proxied.set(proxy, { http: new HttpProxyAgent(proxy, options), https: new HttpsProxyAgent(proxy, options) });
-  }
   return {
     agentsFor(uri) {
       const proxy = proxyFor(uri, config, env);
-      return (proxy && proxied.get(proxy)) || direct;
+      if (!proxy || !modules) return direct;
+      let agents = proxied.get(proxy);
+      if (!agents) {
+        const [{ HttpProxyAgent }, { HttpsProxyAgent }] = modules;
+        const options = { keepAlive: true, maxSockets };
+        agents = { http: new HttpProxyAgent(proxy, options), https: new HttpsProxyAgent(proxy, options) };
+        proxied.set(proxy, agents);
+      }
+      return agents;
     },
     headersFor(uri): Record<string, string> {
       const login = credentialsFor(uri, logins);

@@ -1,8 +1,17 @@
 import type { PackageEntry } from '../apt/packages.js';
 import { decodeUri, type AptUri } from '../apt/print-uris.js';
 
-/** How a file will come: over HTTP by apt-torrent, or left to apt-get (schemes we do not fetch). */
-export type Route = 'http' | 'apt';
+/** How a file will come: BitTorrent (mirror as web seed), HTTP by apt-torrent, or left to apt-get (schemes we do not fetch). */
+export type Route = 'torrent' | 'http' | 'apt';
+
+/** What a torrent-routed file needs beyond its URI: from the manifest entry that matched it. */
+export interface TorrentSource {
+  /** Absolute URL (http, https or file) of the .torrent. */
+  torrentUrl: string;
+  infoHash: string;
+  pieceLength: number;
+  trackers: string[];
+}
 
 /** One file of a plan: everything needed to fetch it and to prove it is right. */
 export interface PlannedFile {
@@ -15,11 +24,16 @@ export interface PlannedFile {
   version: string;
   architecture: string;
   route: Route;
+  /** The repository and suite whose index vouched for the file ('' for route 'apt'). */
+  repoUri: string;
+  release: string;
+  torrent?: TorrentSource;
 }
 
 /** A Packages entry together with the repository it was listed for. */
 export interface IndexedEntry {
   repoUri: string;
+  release: string;
   entry: PackageEntry;
 }
 
@@ -64,7 +78,7 @@ export function buildPlan(uris: readonly AptUri[], indexed: readonly IndexedEntr
   const plan: Plan = { files: [], refused: [] };
   for (const uri of uris) {
     if (!FETCHED_SCHEMES.test(uri.uri)) {
-      plan.files.push({ ...uri, sha256: '', package: '', version: '', architecture: '', route: 'apt' });
+      plan.files.push({ ...uri, sha256: '', package: '', version: '', architecture: '', route: 'apt', repoUri: '', release: '' });
       continue;
     }
     const matches = candidatePaths(uri.uri, repoUris)
@@ -79,8 +93,10 @@ export function buildPlan(uris: readonly AptUri[], indexed: readonly IndexedEntr
       });
       continue;
     }
-    const { entry } = withHash;
+    const { entry, repoUri, release } = withHash;
     plan.files.push({
+      repoUri,
+      release,
       uri: uri.uri,
       cacheName: uri.cacheName,
       size: uri.size,

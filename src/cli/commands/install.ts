@@ -6,13 +6,18 @@ export const install: CommandSpec = {
   summary: 'resolve with APT, fetch and verify every file, then apt-get install',
   operands: '<packages...>',
   completeOperands: 'package',
-  options: [yesOption, ...fetchOptions],
+  options: [yesOption, ...fetchOptions, { flags: '--no-seed', description: 'do not hand the files that came by torrent to the seeder' }],
   passesAptOptions: true,
   help: 'Other apt-get options (e.g. --no-install-recommends, -t RELEASE) are passed on to apt-get unchanged.',
   async run(context, input) {
     // Loaded on use: `--help` and completion must not pay for got and friends.
     const { aptArgs, fetchForApt } = await import('../fetch-for-apt.js');
-    const { apt } = await fetchForApt(context, 'install', input);
-    return apt.runAptGet('install', aptArgs(input));
+    const { apt, config, summary } = await fetchForApt(context, 'install', input);
+    const status = await apt.runAptGet('install', aptArgs(input));
+    if (status === 0 && input.options.seed !== false && summary && summary.torrents.length > 0) {
+      const { handOver } = await import('../../seed/handover.js');
+      await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(`W: ${message}\n`));
+    }
+    return status;
   },
 };

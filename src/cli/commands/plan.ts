@@ -1,8 +1,7 @@
-import { Apt } from '../../apt/apt.js';
-import { resolvePlan } from '../../apt/resolve.js';
 import type { PlannedFile } from '../../fetch/plan.js';
 import { formatBytes } from '../../util/size.js';
 import type { CommandSpec } from '../command.js';
+import { routeOptions } from './shared-options.js';
 
 /** The plan as `plan --json` prints it: stable field names for scripts. */
 export function planJson(files: readonly PlannedFile[]) {
@@ -17,6 +16,7 @@ export function planJson(files: readonly PlannedFile[]) {
       size: file.size,
       sha256: file.sha256,
       route: file.route,
+      ...(file.torrent ? { infoHash: file.torrent.infoHash, torrent: file.torrent.torrentUrl } : {}),
     })),
     totalBytes: files.reduce((sum, file) => sum + file.size, 0),
     bytesByRoute: { torrent: bytesBy('torrent'), http: bytesBy('http'), apt: bytesBy('apt') },
@@ -35,10 +35,11 @@ export const plan: CommandSpec = {
   summary: 'show what would be fetched and how (torrent or HTTP), without downloading',
   operands: '<packages...>',
   completeOperands: 'package',
-  options: [{ flags: '--json', description: 'print the plan as JSON' }],
+  options: [{ flags: '--json', description: 'print the plan as JSON' }, ...routeOptions()],
   passesAptOptions: true,
   async run(context, input) {
-    const result = await resolvePlan(new Apt(context.aptOptions, context.env), 'install', input.args);
+    const { planFetch } = await import('../fetch-for-apt.js');
+    const { plan: result } = await planFetch(context, 'install', input, (message) => context.stderr.write(`W: ${message}\n`));
     context.stdout.write(input.options.json ? `${JSON.stringify(planJson(result.files), null, 2)}\n` : planTable(result.files));
     return 0;
   },

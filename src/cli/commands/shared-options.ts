@@ -4,6 +4,15 @@ import type { OptionSpec } from '../command.js';
 export const fetchOptions: OptionSpec[] = [
   { flags: '-q, --quiet', description: 'no progress output, only errors and the outcome' },
   { flags: '--parallel <n>', description: 'files downloaded at the same time over HTTP (config http.parallel, default 6)', config: 'http.parallel' },
+  ...routeOptions(),
 ];
+
+/** Options that decide how files come, shared with `plan`. */
+export function routeOptions(): OptionSpec[] {
+  return [
+    { flags: '--manifest <url>', description: 'use this manifest (http, https or file URL) for every source instead of discovering one per source (config manifest)', config: 'manifest' },
+    { flags: '--no-torrent', description: 'fetch everything over HTTP, ignoring manifests (config torrent.enabled)', config: 'torrent.enabled' },
+  ];
+}
 
 export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer yes to apt-get\'s questions (passed on as -y)' };

@@ -1,0 +1,71 @@
+import { open } from 'node:fs/promises';
+import got from 'got';
+import { rangeHonoured, type HttpOptions } from './http.js';
+import { classifyFailure, retryDelay } from './retry-policy.js';
+
+/**
+ * Write the given byte ranges of a file from the mirror, in place (the
+ * torrent's file keeps what peers gave). A server that ignores Range gets
+ * the whole file written from the start instead. Retries resume inside a
+ * range. Verification is the caller's: the whole file's SHA256 at the end.
+ */
+export async function fillRanges(uri: string, path: string, ranges: ReadonlyArray<readonly [number, number]>, options: Omit<HttpOptions, 'lowSpeed'>): Promise<void> {
+  const file = await open(path, 'r+');
+  try {
+    for (const [start, end] of ranges) {
+      let position = start;
+      for (let attempt = 0; position <= end; attempt += 1) {
+        options.signal?.throwIfAborted();
+        try {
+          const whole = await fetchRange(uri, position, end, file, options, (count) => {
+            position += count;
+          });
+          if (whole) return;
+          if (position <= end) throw new Error(`the server ended the range at ${position} of ${end + 1}`);
+        } catch (error) {
+          if (classifyFailure(error).kind === 'fatal' || attempt >= options.retries || options.signal?.aborted) throw error;
+          await (options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(retryDelay(attempt));
+        }
+      }
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** One request; resolves true when the server sent the whole file instead of the range. */
+async function fetchRange(
+  uri: string,
+  start: number,
+  end: number,
+  file: Awaited<ReturnType<typeof open>>,
+  options: Omit<HttpOptions, 'lowSpeed'>,
+  advanced: (count: number) => void,
+): Promise<boolean> {
+  const stream = got.stream(uri, {
+    agent: options.agentsFor(uri),
+    retry: { limit: 0 },
+    decompress: false,
+    timeout: { connect: options.timeoutMs, response: options.timeoutMs, socket: options.timeoutMs },
+    headers: { 'accept-encoding': 'identity', 'user-agent': 'apt-torrent', range: `bytes=${start}-${end}`, ...options.headersFor?.(uri) },
+    signal: options.signal,
+  });
+  let whole = false;
+  let position = start;
+  stream.once('response', (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
+    if (!rangeHonoured(response.statusCode, response.headers['content-range'], start)) {
+      whole = true;
+      position = 0;
+    }
+  });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    await file.write(chunk, 0, chunk.length, position);
+    position += chunk.length;
+    if (!whole) {
+      advanced(chunk.length);
+      if (position > end) break;
+    }
+    options.onBytes?.(chunk.length);
+  }
+  return whole;
+}

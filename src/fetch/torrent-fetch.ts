@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type WebTorrent from 'webtorrent';
+import type { Torrent, Wire } from 'webtorrent';
+import { redactUri } from '../apt/auth-conf.js';
+import { AptTorrentError } from '../errors.js';
+import { fetchCached } from '../manifest/fetch-cached.js';
+import { acceptTorrent, withTrackersOnly } from '../torrent/accept-torrent.js';
+import { decide, type PolicyKnobs } from '../torrent/fallback-policy.js';
+import { missingRanges } from '../torrent/missing-ranges.js';
+import { PeerGuard } from '../torrent/peer-guard.js';
+import type { HttpOptions } from './http.js';
+import type { Network } from './network.js';
+import type { PlannedFile } from './plan.js';
+import { fillRanges } from './range-fill.js';
+
+export type ByteSource = 'peers' | 'mirror';
+
+export interface TorrentEvents {
+  bytes(file: PlannedFile, count: number, source: ByteSource): void;
+  peers(file: PlannedFile, count: number): void;
+}
+
+export interface TorrentFetchOptions extends PolicyKnobs {
+  client: WebTorrent;
+  network: Network;
+  http: Omit<HttpOptions, 'onBytes' | 'lowSpeed'>;
+  partial: string;
+  archives: string;
+  events: TorrentEvents;
+  /** Parallel HTTP connections the web seed may use. */
+  maxWebConns: number;
+}
+
+export interface TorrentOutcome {
+  peerBytes: number;
+  mirrorBytes: number;
+  /** Where the verified file now is (APT's archive cache). */
+  path: string;
+  infoHash: string;
+  bannedPeers: string[];
+}
+
+/** The .torrent was unusable: the file goes over plain HTTP instead. */
+export class TorrentRefused extends Error {}
+
+/**
+ * Fetch one file over BitTorrent, the URI APT chose serving as web seed;
+ * let HTTP fill what peers and web seed do not give in time; check the
+ * whole file's SHA256 against APT's index; only then move it into the
+ * archive cache.
+ */
+export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOptions): Promise<TorrentOutcome> {
+  const source = file.torrent!;
+  let data: Buffer;
+  try {
+    const fetched = await fetchCached(source.torrentUrl, { network: options.network, timeoutMs: options.http.timeoutMs, signal: options.http.signal });
+    if (!fetched) throw new Error('not found (404)');
+    acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash });
+    data = withTrackersOnly(fetched.bytes, source.trackers);
+  } catch (error) {
+    throw new TorrentRefused(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName}: ${(error as Error).message}`);
+  }
+
+  const dir = join(options.partial, 'apt-torrent', source.infoHash);
+  await mkdir(dir, { recursive: true });
+  const torrent = await addTorrent(options.client, data, dir, options.maxWebConns);
+  const path = join(dir, torrent.files[0]!.name);
+  const counts = { peers: 0, mirror: 0 };
+  const guard = new PeerGuard(torrent, (address) => options.client.blocked?.add(address));
+  torrent.on('wire', (wire: Wire) => {
+    const kind: ByteSource = wire.type === 'webSeed' ? 'mirror' : 'peers';
+    wire.on('download', (count: number) => {
+      counts[kind] += count;
+      options.events.bytes(file, count, kind);
+    });
+  });
+  torrent.addWebSeed(file.uri);
+
+  try {
+    await runUntilComplete(file, torrent, path, counts, options);
+  } finally {
+    await new Promise<void>((resolve) => torrent.destroy({ destroyStore: false }, () => resolve()));
+  }
+
+  const digest = await sha256Of(path);
+  if (digest !== file.sha256) {
+    await rm(dir, { recursive: true, force: true });
+    throw new AptTorrentError('E_VERIFY', `${file.cacheName}: SHA256 mismatch after BitTorrent download, the file was deleted and not installed\n` +
+      `  torrent:  ${source.infoHash} (web seed ${redactUri(file.uri)})\n  expected: ${file.sha256} (APT's Packages index)\n  got:      ${digest}`, {
+      hint: 'the torrent or the mirror carries other bytes than the signed index describes; run `apt-get update`, or use --no-torrent',
+    });
+  }
+  const finalPath = join(options.archives, file.cacheName);
+  await rename(path, finalPath);
+  await rm(dir, { recursive: true, force: true });
+  return { peerBytes: counts.peers, mirrorBytes: counts.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: [...guard.banned] };
+}
+
+function addTorrent(client: WebTorrent, data: Buffer, dir: string, maxWebConns: number): Promise<Torrent> {
+  return new Promise((resolve, reject) => {
+    const torrent = client.add(data, { path: dir, maxWebConns, storeCacheSlots: 0 });
+    const onError = (error: Error) => reject(error);
+    torrent.once('error', onError);
+    torrent.once('ready', () => {
+      torrent.off('error', onError);
+      resolve(torrent);
+    });
+  });
+}
+
+/** Watch the torrent once a second; hand the gaps to HTTP when the policy says so. */
+function runUntilComplete(file: PlannedFile, torrent: Torrent, path: string, counts: { mirror: number }, options: TorrentFetchOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let lastDownloaded = torrent.downloaded;
+    let lastProgressMs = Date.now();
+    let httpActive = false;
+    let mirrorFailed = false;
+    let mirrorError: unknown;
+    const httpAbort = new AbortController();
+    const finish = (error?: unknown) => {
+      clearInterval(timer);
+      options.http.signal?.removeEventListener('abort', onAbort);
+      httpAbort.abort();
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = () => finish(new AptTorrentError('E_INTERRUPTED', 'interrupted; partial downloads are kept and the next run resumes them'));
+    options.http.signal?.addEventListener('abort', onAbort, { once: true });
+    torrent.once('done', () => finish());
+    torrent.once('error', (error: Error) => finish(new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: BitTorrent error: ${error.message}`, { cause: error })));
+    if (torrent.done) return finish();
+
+    const tick = () => {
+      options.events.peers(file, torrent.wires.filter((wire) => wire.type !== 'webSeed').length);
+      if (torrent.downloaded > lastDownloaded) {
+        lastDownloaded = torrent.downloaded;
+        lastProgressMs = Date.now();
+      }
+      const decision = decide(
+        { nowMs: Date.now(), lastProgressMs, peers: torrent.numPeers - torrent.wires.filter((wire) => wire.type === 'webSeed').length, done: torrent.done, httpActive, mirrorFailed },
+        options,
+      );
+      if (decision === 'give-up') {
+        finish(new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: the mirror cannot serve it (${(mirrorError as Error)?.message}) and no peer gave anything for ${Math.round(options.peerWaitMs / 1000)} s`, {
+          hint: 'try again later, or another mirror',
+        }));
+      } else if (decision === 'http') {
+        httpActive = true;
+        const ranges = missingRanges(file.size, torrent.pieceLength, (index) => torrent.bitfield.get(index));
+        fillRanges(file.uri, path, ranges, {
+          ...options.http,
+          signal: httpAbort.signal,
+          onBytes: (count) => {
+            counts.mirror += count;
+            options.events.bytes(file, count, 'mirror');
+          },
+        }).then(
+          () => finish(),
+          (error) => {
+            if (httpAbort.signal.aborted) return;
+            httpActive = false;
+            mirrorFailed = true;
+            mirrorError = error;
+            lastProgressMs = Date.now();
+          },
+        );
+      }
+    };
+    const timer = setInterval(tick, 1000);
+  });
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

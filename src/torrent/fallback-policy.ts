@@ -1,0 +1,39 @@
+/**
+ * When a torrent download should let the mirror (plain HTTP) take over. Pure.
+ *
+ * The web seed normally keeps a file moving even with no peers; it fails
+ * silently in webtorrent when the mirror answers 404 or ignores Range, and
+ * peers may be slow to unchoke (Transmission waits for its next rechoke,
+ * up to 10 s). So:
+ * - no new verified bytes for `stallMs` and no peer connected: HTTP takes over;
+ * - peers connected but silent for 4 x `stallMs`: HTTP takes over;
+ * - when the mirror has failed (404, unreachable), only peers are left:
+ *   keep waiting on them, and give up after `peerWaitMs` without progress.
+ */
+export interface TorrentState {
+  nowMs: number;
+  lastProgressMs: number;
+  peers: number;
+  done: boolean;
+  /** HTTP is already filling the gaps. */
+  httpActive: boolean;
+  /** HTTP was tried and failed in a way that retrying will not fix. */
+  mirrorFailed: boolean;
+}
+
+export interface PolicyKnobs {
+  stallMs: number;
+  peerWaitMs: number;
+}
+
+export type Decision = 'wait' | 'http' | 'give-up' | 'done';
+
+export function decide(state: TorrentState, knobs: PolicyKnobs): Decision {
+  if (state.done) return 'done';
+  const silentFor = state.nowMs - state.lastProgressMs;
+  if (state.mirrorFailed) return silentFor >= knobs.peerWaitMs ? 'give-up' : 'wait';
+  if (state.httpActive) return 'wait';
+  if (silentFor >= knobs.stallMs && state.peers === 0) return 'http';
+  if (silentFor >= knobs.stallMs * 4) return 'http';
+  return 'wait';
+}
