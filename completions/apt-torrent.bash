@@ -31,11 +31,11 @@ _apt_torrent_subcommands() {
 _apt_torrent_options() {
     case "$1" in
         '') printf '%s\n' '-V' '--version' '-c' '--config' '-o' '--option' '-h' '--help' ;;
-        'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '-h' '--help' ;;
-        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '-h' '--help' ;;
-        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '-h' '--help' ;;
-        'download') printf '%s\n' '-q' '--quiet' '--parallel' '-h' '--help' ;;
-        'plan') printf '%s\n' '--json' '-h' '--help' ;;
+        'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
+        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'plan') printf '%s\n' '--json' '--manifest' '--no-torrent' '-h' '--help' ;;
         'publish') printf '%s\n' '--archive-root' '--suite' '--component' '--arch' '--base-url' '--tracker' '--popcon' '--share' '--min-size' '--out' '--torrent-root' '--rehash' '--dry-run' '--json' '-h' '--help' ;;
         'serve') printf '%s\n' '--archive-root' '--listen' '--tracker' '--trust-proxy' '--any-deb' '--base-url' '--torrent-root' '-h' '--help' ;;
         'completion') printf '%s\n' '-h' '--help' ;;
@@ -50,9 +50,14 @@ _apt_torrent_value() {
         '/-c' | '/--config') printf '%s\n' 'file' ;;
         '/-o' | '/--option') printf '%s\n' 'none' ;;
         'install/--parallel') printf '%s\n' 'none' ;;
+        'install/--manifest') printf '%s\n' 'none' ;;
         'upgrade/--parallel') printf '%s\n' 'none' ;;
+        'upgrade/--manifest') printf '%s\n' 'none' ;;
         'full-upgrade/--parallel') printf '%s\n' 'none' ;;
+        'full-upgrade/--manifest') printf '%s\n' 'none' ;;
         'download/--parallel') printf '%s\n' 'none' ;;
+        'download/--manifest') printf '%s\n' 'none' ;;
+        'plan/--manifest') printf '%s\n' 'none' ;;
         'publish/--archive-root') printf '%s\n' 'dir' ;;
         'publish/--suite') printf '%s\n' 'none' ;;
         'publish/--component') printf '%s\n' 'none' ;;

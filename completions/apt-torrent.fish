@@ -6,7 +6,7 @@
 # Does OPTION (as "PATH/OPTION") take a value in the next word?
 function __apt_torrent_takes_value
     switch $argv[1]
-        case '/-c' '/--config' '/-o' '/--option' 'install/--parallel' 'upgrade/--parallel' 'full-upgrade/--parallel' 'download/--parallel' 'publish/--archive-root' 'publish/--suite' 'publish/--component' 'publish/--arch' 'publish/--base-url' 'publish/--tracker' 'publish/--popcon' 'publish/--share' 'publish/--min-size' 'publish/--out' 'publish/--torrent-root' 'serve/--archive-root' 'serve/--listen' 'serve/--base-url' 'serve/--torrent-root'
+        case '/-c' '/--config' '/-o' '/--option' 'install/--parallel' 'install/--manifest' 'upgrade/--parallel' 'upgrade/--manifest' 'full-upgrade/--parallel' 'full-upgrade/--manifest' 'download/--parallel' 'download/--manifest' 'plan/--manifest' 'publish/--archive-root' 'publish/--suite' 'publish/--component' 'publish/--arch' 'publish/--base-url' 'publish/--tracker' 'publish/--popcon' 'publish/--share' 'publish/--min-size' 'publish/--out' 'publish/--torrent-root' 'serve/--archive-root' 'serve/--listen' 'serve/--base-url' 'serve/--torrent-root'
             return 0
     end
     return 1
@@ -130,21 +130,32 @@ complete -c apt-torrent -n '__apt_torrent_at \'\'' -s h -l help -d 'display help
 complete -c apt-torrent -n '__apt_torrent_at \'install\'' -s y -l yes -d 'answer yes to apt-get\'s questions (passed on as -y)'
 complete -c apt-torrent -n '__apt_torrent_at \'install\'' -s q -l quiet -d 'no progress output, only errors and the outcome'
 complete -c apt-torrent -n '__apt_torrent_at \'install\'' -l parallel -x -d 'files downloaded at the same time over HTTP (config http.parallel, default 6)'
+complete -c apt-torrent -n '__apt_torrent_at \'install\'' -l manifest -x -d 'use this manifest (http, https or file URL) for every source instead of discovering one per source (config manifest)'
+complete -c apt-torrent -n '__apt_torrent_at \'install\'' -l no-torrent -d 'fetch everything over HTTP, ignoring manifests (config torrent.enabled)'
+complete -c apt-torrent -n '__apt_torrent_at \'install\'' -l no-seed -d 'do not hand the files that came by torrent to the seeder'
 complete -c apt-torrent -n '__apt_torrent_at \'install\'' -s h -l help -d 'display help for command'
 complete -c apt-torrent -n '__apt_torrent_at \'install\'' -a '(__apt_torrent_packages)'
 complete -c apt-torrent -n '__apt_torrent_at \'upgrade\'' -s y -l yes -d 'answer yes to apt-get\'s questions (passed on as -y)'
 complete -c apt-torrent -n '__apt_torrent_at \'upgrade\'' -s q -l quiet -d 'no progress output, only errors and the outcome'
 complete -c apt-torrent -n '__apt_torrent_at \'upgrade\'' -l parallel -x -d 'files downloaded at the same time over HTTP (config http.parallel, default 6)'
+complete -c apt-torrent -n '__apt_torrent_at \'upgrade\'' -l manifest -x -d 'use this manifest (http, https or file URL) for every source instead of discovering one per source (config manifest)'
+complete -c apt-torrent -n '__apt_torrent_at \'upgrade\'' -l no-torrent -d 'fetch everything over HTTP, ignoring manifests (config torrent.enabled)'
 complete -c apt-torrent -n '__apt_torrent_at \'upgrade\'' -s h -l help -d 'display help for command'
 complete -c apt-torrent -n '__apt_torrent_at \'full-upgrade\'' -s y -l yes -d 'answer yes to apt-get\'s questions (passed on as -y)'
 complete -c apt-torrent -n '__apt_torrent_at \'full-upgrade\'' -s q -l quiet -d 'no progress output, only errors and the outcome'
 complete -c apt-torrent -n '__apt_torrent_at \'full-upgrade\'' -l parallel -x -d 'files downloaded at the same time over HTTP (config http.parallel, default 6)'
+complete -c apt-torrent -n '__apt_torrent_at \'full-upgrade\'' -l manifest -x -d 'use this manifest (http, https or file URL) for every source instead of discovering one per source (config manifest)'
+complete -c apt-torrent -n '__apt_torrent_at \'full-upgrade\'' -l no-torrent -d 'fetch everything over HTTP, ignoring manifests (config torrent.enabled)'
 complete -c apt-torrent -n '__apt_torrent_at \'full-upgrade\'' -s h -l help -d 'display help for command'
 complete -c apt-torrent -n '__apt_torrent_at \'download\'' -s q -l quiet -d 'no progress output, only errors and the outcome'
 complete -c apt-torrent -n '__apt_torrent_at \'download\'' -l parallel -x -d 'files downloaded at the same time over HTTP (config http.parallel, default 6)'
+complete -c apt-torrent -n '__apt_torrent_at \'download\'' -l manifest -x -d 'use this manifest (http, https or file URL) for every source instead of discovering one per source (config manifest)'
+complete -c apt-torrent -n '__apt_torrent_at \'download\'' -l no-torrent -d 'fetch everything over HTTP, ignoring manifests (config torrent.enabled)'
 complete -c apt-torrent -n '__apt_torrent_at \'download\'' -s h -l help -d 'display help for command'
 complete -c apt-torrent -n '__apt_torrent_at \'download\'' -a '(__apt_torrent_packages)'
 complete -c apt-torrent -n '__apt_torrent_at \'plan\'' -l json -d 'print the plan as JSON'
+complete -c apt-torrent -n '__apt_torrent_at \'plan\'' -l manifest -x -d 'use this manifest (http, https or file URL) for every source instead of discovering one per source (config manifest)'
+complete -c apt-torrent -n '__apt_torrent_at \'plan\'' -l no-torrent -d 'fetch everything over HTTP, ignoring manifests (config torrent.enabled)'
 complete -c apt-torrent -n '__apt_torrent_at \'plan\'' -s h -l help -d 'display help for command'
 complete -c apt-torrent -n '__apt_torrent_at \'plan\'' -a '(__apt_torrent_packages)'
 complete -c apt-torrent -n '__apt_torrent_at \'publish\'' -l archive-root -x -a '(__fish_complete_directories (commandline -ct))' -d 'the archive on disk: the directory holding dists/ and pool/ (required)'

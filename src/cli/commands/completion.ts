@@ -24,7 +24,9 @@ export const completion: CommandSpec = {
     // static import of the program would be a cycle.
     const [{ buildProgram }, { commands }] = await Promise.all([import('../program.js'), import('./index.js')]);
     const model = completionModel(buildProgram(async () => {}), commands);
-    context.stdout.write(shells[shell as Shell].script(model));
+    const script = shells[shell as Shell].script(model);
+    // Resolve once written: main exits right after run(), and a pipe takes 64 KiB at a time.
+    await new Promise<void>((resolve, reject) => context.stdout.write(script, (error) => (error ? reject(error) : resolve())));
     return 0;
   },
 };
