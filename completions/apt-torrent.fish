@@ -102,8 +102,10 @@ end
 # is no cache (Docker images switch it off), with the user's APT_CONFIG and the
 # -o options typed before the command.
 function __apt_torrent_packages
-    set -l apt (__apt_torrent_apt_options)
     set -l prefix (commandline -ct)
+    # fish asks for operands even while an option is being typed; spare APT.
+    string match -q -- '-*' "$prefix"; and return
+    set -l apt (__apt_torrent_apt_options)
     apt-cache $apt --no-generate pkgnames $prefix 2>/dev/null
     or apt-cache $apt pkgnames $prefix 2>/dev/null
 end

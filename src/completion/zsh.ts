@@ -34,6 +34,8 @@ const HELPERS = `# Package names from APT's name cache (instant), or from the li
 # is no cache (Docker images switch it off), with the user's APT_CONFIG and the
 # -o options typed before the command.
 _apt-torrent_packages() {
+  # Options are being typed, not a package: spare APT.
+  [[ $PREFIX == -* ]] && return 1
   local expl
   local -a names
   names=(\${(f)"$(apt-cache "\${_apt_torrent_aptopts[@]}" --no-generate pkgnames "$PREFIX" 2>/dev/null ||
