@@ -89,6 +89,8 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
         maxWebConns: config['torrent.maxWebConns'],
         stallMs: config['torrent.stallSeconds'] * 1000,
         peerWaitMs: config['torrent.peerWaitSeconds'] * 1000,
+        webSeedDelayMs: config['torrent.webSeedDelay'] * 1000,
+        minPeerRate: config['torrent.minPeerRate'],
         client: { port: config['torrent.port'], dht: config['torrent.dht'], lsd: config['torrent.lsd'], utp: config['torrent.utp'] },
       },
     });

@@ -70,6 +70,8 @@ export const schema = {
   'torrent.utp': flag(false, 'Also use uTP. Off by default: 20-30x slower than TCP in webtorrent 2.8.'),
   'torrent.maxActive': integer(1, 64, 4, 'How many files are downloaded over BitTorrent at the same time.'),
   'torrent.maxWebConns': integer(1, 32, 8, 'Parallel HTTP connections per file to the mirror acting as web seed.'),
+  'torrent.webSeedDelay': integer(0, 600, 3, 'Seconds peers get to carry a file before the mirror joins as web seed (the mirror joins at once when the tracker knows no seeder). Longer saves the mirror more; shorter makes thin swarms faster.'),
+  'torrent.minPeerRate': size(1024 * 1024, 'After torrent.webSeedDelay, the mirror joins as web seed whenever peers carry less than this many bytes per second.'),
   'torrent.stallSeconds': integer(1, 3600, 10, 'Seconds without new verified bytes (and no peer connected) before HTTP fills what is missing; with peers connected, four times this.'),
   'torrent.peerWaitSeconds': integer(1, 86400, 120, 'When the mirror cannot serve a file, seconds to keep waiting on silent peers before giving up.'),
   stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state (records of verified files, resume data).', (value) => value.startsWith('/'), 'an absolute path'),

@@ -37,6 +37,8 @@ export interface TorrentSettings {
   maxWebConns: number;
   stallMs: number;
   peerWaitMs: number;
+  webSeedDelayMs: number;
+  minPeerRate: number;
   client: { port: number; dht: boolean; lsd: boolean; utp: boolean };
 }
 
@@ -132,6 +134,8 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
             maxWebConns: options.torrent.maxWebConns,
             stallMs: options.torrent.stallMs,
             peerWaitMs: options.torrent.peerWaitMs,
+            webSeedDelayMs: options.torrent.webSeedDelayMs,
+            minPeerRate: options.torrent.minPeerRate,
             events: options.events,
           });
           summary.files += 1;

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import got from 'got';
 import { rangeHonoured, type HttpOptions } from './http.js';
@@ -10,7 +11,8 @@ import { classifyFailure, retryDelay } from './retry-policy.js';
  * range. Verification is the caller's: the whole file's SHA256 at the end.
  */
 export async function fillRanges(uri: string, path: string, ranges: ReadonlyArray<readonly [number, number]>, options: Omit<HttpOptions, 'lowSpeed'>): Promise<void> {
-  const file = await open(path, 'r+');
+  // Created if no piece was written yet; never truncated, never O_APPEND (which would ignore positions).
+  const file = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
     for (const [start, end] of ranges) {
       let position = start;
@@ -67,5 +69,8 @@ async function fetchRange(
     }
     options.onBytes?.(chunk.length);
   }
+  // Done with this response: a later abort of the shared signal must not surface as an unhandled error.
+  stream.on('error', () => {});
+  stream.destroy();
   return whole;
 }

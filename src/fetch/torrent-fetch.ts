@@ -2,19 +2,24 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { debuglog } from 'node:util';
 import type WebTorrent from 'webtorrent';
 import type { Torrent, Wire } from 'webtorrent';
 import { redactUri } from '../apt/auth-conf.js';
 import { AptTorrentError } from '../errors.js';
 import { fetchCached } from '../manifest/fetch-cached.js';
 import { acceptTorrent, withTrackersOnly } from '../torrent/accept-torrent.js';
-import { decide, type PolicyKnobs } from '../torrent/fallback-policy.js';
+import { decide, shouldAddWebSeed, type PolicyKnobs, type WebSeedKnobs } from '../torrent/fallback-policy.js';
+import { SpeedMeter } from '../cli/speed-meter.js';
 import { missingRanges } from '../torrent/missing-ranges.js';
 import { PeerGuard } from '../torrent/peer-guard.js';
 import type { HttpOptions } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import { fillRanges } from './range-fill.js';
+
+/** NODE_DEBUG=apt-torrent shows the fetch policy's decisions. */
+const debug = debuglog('apt-torrent');
 
 export type ByteSource = 'peers' | 'mirror';
 
@@ -23,7 +28,7 @@ export interface TorrentEvents {
   peers(file: PlannedFile, count: number): void;
 }
 
-export interface TorrentFetchOptions extends PolicyKnobs {
+export interface TorrentFetchOptions extends PolicyKnobs, WebSeedKnobs {
   client: WebTorrent;
   network: Network;
   http: Omit<HttpOptions, 'onBytes' | 'lowSpeed'>;
@@ -69,15 +74,17 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const torrent = await addTorrent(options.client, data, dir, options.maxWebConns);
   const path = join(dir, torrent.files[0]!.name);
   const counts = { peers: 0, mirror: 0 };
+  const peerMeter = new SpeedMeter();
   const guard = new PeerGuard(torrent, (address) => options.client.blocked?.add(address));
   torrent.on('wire', (wire: Wire) => {
     const kind: ByteSource = wire.type === 'webSeed' ? 'mirror' : 'peers';
     wire.on('download', (count: number) => {
       counts[kind] += count;
+      if (kind === 'peers') peerMeter.add(count);
       options.events.bytes(file, count, kind);
     });
   });
-  torrent.addWebSeed(file.uri);
+  gateWebSeed(torrent, file.uri, source.trackers.length > 0, peerMeter, options);
 
   try {
     await runUntilComplete(file, torrent, path, counts, options);
@@ -97,6 +104,36 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   await rename(path, finalPath);
   await rm(dir, { recursive: true, force: true });
   return { peerBytes: counts.peers, mirrorBytes: counts.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: [...guard.banned] };
+}
+
+/**
+ * Add the mirror APT chose as web seed when the policy says so: at once
+ * when no one can have the file, else once peers have had their chance.
+ */
+function gateWebSeed(torrent: Torrent, uri: string, hasTrackers: boolean, peerMeter: SpeedMeter, knobs: WebSeedKnobs): void {
+  const started = Date.now();
+  let trackerSeeders: number | undefined;
+  let added = false;
+  const check = () => {
+    if (added || torrent.destroyed || torrent.done) return;
+    const peers = torrent.wires.filter((wire) => wire.type !== 'webSeed').length;
+    if (shouldAddWebSeed({ elapsedMs: Date.now() - started, hasTrackers, trackerSeeders, peers, peerRate: peerMeter.rate() }, knobs)) {
+      added = true;
+      clearInterval(timer);
+      debug('%s: web seed joins after %d ms (tracker seeders %s, peers %d)', torrent.name, Date.now() - started, trackerSeeders, peers);
+      torrent.addWebSeed(uri);
+    }
+  };
+  // The tracker's answer says whether anyone has the file; webtorrent does not pass it on, its tracker client does.
+  const tracker = (torrent as unknown as { discovery?: { tracker?: { on(event: string, listener: (data: { complete?: number }) => void): void } } }).discovery?.tracker;
+  tracker?.on('update', (data) => {
+    trackerSeeders = typeof data.complete === 'number' ? data.complete : trackerSeeders;
+    check();
+  });
+  const timer = setInterval(check, 250);
+  torrent.once('close', () => clearInterval(timer));
+  torrent.once('done', () => clearInterval(timer));
+  check();
 }
 
 function addTorrent(client: WebTorrent, data: Buffer, dir: string, maxWebConns: number): Promise<Torrent> {
@@ -120,10 +157,11 @@ function runUntilComplete(file: PlannedFile, torrent: Torrent, path: string, cou
     let mirrorFailed = false;
     let mirrorError: unknown;
     const httpAbort = new AbortController();
+    let httpSettled = false;
     const finish = (error?: unknown) => {
       clearInterval(timer);
       options.http.signal?.removeEventListener('abort', onAbort);
-      httpAbort.abort();
+      if (httpActive && !httpSettled) httpAbort.abort();
       if (error) reject(error);
       else resolve();
     };
@@ -143,6 +181,7 @@ function runUntilComplete(file: PlannedFile, torrent: Torrent, path: string, cou
         { nowMs: Date.now(), lastProgressMs, peers: torrent.numPeers - torrent.wires.filter((wire) => wire.type === 'webSeed').length, done: torrent.done, httpActive, mirrorFailed },
         options,
       );
+      if (decision !== 'wait') debug('%s: %s (peers %d, downloaded %d, mirror failed %s)', file.cacheName, decision, torrent.wires.length, torrent.downloaded, mirrorFailed);
       if (decision === 'give-up') {
         finish(new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: the mirror cannot serve it (${(mirrorError as Error)?.message}) and no peer gave anything for ${Math.round(options.peerWaitMs / 1000)} s`, {
           hint: 'try again later, or another mirror',
@@ -158,8 +197,13 @@ function runUntilComplete(file: PlannedFile, torrent: Torrent, path: string, cou
             options.events.bytes(file, count, 'mirror');
           },
         }).then(
-          () => finish(),
+          () => {
+            httpSettled = true;
+            finish();
+          },
           (error) => {
+            httpSettled = true;
+            debug('%s: HTTP fill failed: %s', file.cacheName, (error as Error).message);
             if (httpAbort.signal.aborted) return;
             httpActive = false;
             mirrorFailed = true;

@@ -37,3 +37,38 @@ export function decide(state: TorrentState, knobs: PolicyKnobs): Decision {
   if (silentFor >= knobs.stallMs * 4) return 'http';
   return 'wait';
 }
+
+/** What decides whether the mirror joins as web seed yet. */
+export interface WebSeedState {
+  elapsedMs: number;
+  /** The torrent has trackers to ask; without any, the mirror joins at once. */
+  hasTrackers: boolean;
+  /** Seeders the tracker reported in its last answer (undefined: no answer yet). */
+  trackerSeeders?: number;
+  /** BitTorrent peers connected now (web seeds not counted). */
+  peers: number;
+  /** Bytes per second from peers over the last few seconds. */
+  peerRate: number;
+}
+
+export interface WebSeedKnobs {
+  /** How long peers get to show they can carry the file before the mirror joins. */
+  webSeedDelayMs: number;
+  /** Below this rate from peers (bytes/s), the mirror joins. */
+  minPeerRate: number;
+}
+
+/**
+ * Prefer peers, keep the mirror as the floor. A mirror that joins at once
+ * wins every race on a fast link and offloads nothing; one that joins late
+ * makes a first install slow. So the mirror joins at once when nobody can
+ * have the file (no trackers, or the tracker knows no seeder and no peer is
+ * connected); otherwise peers get `webSeedDelayMs`, and the mirror joins
+ * whenever they then carry less than `minPeerRate`.
+ */
+export function shouldAddWebSeed(state: WebSeedState, knobs: WebSeedKnobs): boolean {
+  if (!state.hasTrackers) return true;
+  if (state.trackerSeeders === 0 && state.peers === 0) return true;
+  if (state.elapsedMs < knobs.webSeedDelayMs) return false;
+  return state.peers === 0 || state.peerRate < knobs.minPeerRate;
+}

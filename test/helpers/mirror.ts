@@ -9,8 +9,8 @@ export type Fault =
   | { kind: 'tamper' }
   /** Send the headers of the whole file, then half the body, then close. */
   | { kind: 'truncate'; times: number }
-  /** Answer 500 this many times first. */
-  | { kind: 'status'; status: number; times: number }
+  /** Answer with this status this many times first (only to user agents matching `agent`, when given). */
+  | { kind: 'status'; status: number; times: number; agent?: RegExp }
   /** Send this many bytes of the body, then cut the connection; once. */
   | { kind: 'cut'; after: number; times: number }
   /** Answer Range requests with the whole file (200), as python's http.server does. */
@@ -85,7 +85,7 @@ export class TestMirror {
     const fault = this.faults.get(path);
     if (fault && 'times' in fault && fault.times <= 0) this.faults.delete(path);
     const active = this.faults.get(path);
-    if (active?.kind === 'status') {
+    if (active?.kind === 'status' && (!active.agent || active.agent.test(request.headers['user-agent'] ?? ''))) {
       active.times -= 1;
       record.status = active.status;
       response.writeHead(active.status).end();
