@@ -55,7 +55,7 @@ export function buildRepo(packages: readonly TestPackage[], options: { root?: st
 }
 
 /** (Re)write Packages and Release for `stable/main`, as a mirror's archive tools do. */
-export function indexRepo(root: string, ftparchive: string[] = []): void {
+export function indexRepo(root: string, ftparchive: string[] = [], releaseOptions: string[] = []): void {
   const dist = join(root, 'dists/stable');
   mkdirSync(join(dist, 'main/binary-all'), { recursive: true });
   mkdirSync(join(dist, 'main/binary-amd64'), { recursive: true });
@@ -63,6 +63,7 @@ export function indexRepo(root: string, ftparchive: string[] = []): void {
   writeFileSync(join(dist, 'main/binary-amd64/Packages'), packages);
   writeFileSync(join(dist, 'main/binary-all/Packages'), '');
   const release = execFileSync('apt-ftparchive', [
+    ...releaseOptions,
     '-o', 'APT::FTPArchive::Release::Suite=stable',
     '-o', 'APT::FTPArchive::Release::Codename=stable',
     '-o', 'APT::FTPArchive::Release::Components=main',
