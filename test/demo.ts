@@ -1,23 +1,31 @@
 /**
  * The README's first command: apt-torrent doing its job end to end on this
- * machine, touching nothing of the system's APT. A local mirror (nginx) of
- * real .deb files, a sandboxed APT, `apt-torrent install`, and dpkg's word
- * that the packages are installed.
+ * machine, touching nothing of the system's APT. A local archive of real
+ * .deb files served by nginx (the mirror), `apt-torrent publish` choosing the
+ * big files, `apt-torrent serve --tracker` as tracker, three seeders (two of
+ * ours, one aria2 on 127.0.0.2), a sandboxed APT, `apt-torrent install`, and
+ * dpkg's word that the packages are installed — with the bytes counted.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI } from './helpers/cli.js';
-import { Nginx } from './helpers/nginx.js';
+import { freePort, Nginx } from './helpers/nginx.js';
 import { buildRepo } from './helpers/repo.js';
 import { aptUpdate, createSandbox, installed, removeSandbox } from './helpers/sandbox.js';
+import { Proc, seedDir, startAria2Seeder, startOurSeeder } from './helpers/swarm.js';
 
 const say = (text: string) => process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+const MiB = 1024 * 1024;
+const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [CLI, ...args], { env, stdio: 'inherit' });
 
-say('Building a local archive of real .deb files (dpkg-deb, apt-ftparchive)');
+say('A local archive of real .deb files (dpkg-deb, apt-ftparchive)');
+const big = [
+  { name: 'demo-game-data', version: '1.0-1', payload: 48 * MiB },
+  { name: 'demo-desktop', version: '2.3-1', payload: 16 * MiB, depends: 'demo-game-data, demo-lib' },
+];
 const repo = buildRepo([
-  { name: 'demo-game-data', version: '1.0-1', payload: 40 * 1024 * 1024 },
-  { name: 'demo-desktop', version: '2.3-1', payload: 12 * 1024 * 1024, depends: 'demo-game-data, demo-lib' },
+  ...big,
   { name: 'demo-lib', version: '1:0.9-2', payload: 300 * 1024 },
   ...Array.from({ length: 12 }, (_, index) => ({ name: `demo-small${index}`, version: '1.0', payload: 20_000 + index * 5000 })),
 ]);
@@ -25,29 +33,51 @@ console.log(`archive: ${repo.root} (${repo.pool.size} packages)`);
 
 const mirror = new Nginx(repo.root);
 await mirror.start();
-say(`Mirror: nginx on ${mirror.url}`);
+const trackerPort = await freePort();
+const announce = `http://127.0.0.1:${trackerPort}/announce`;
+say(`The mirror: nginx on ${mirror.url}`);
+
+say(`apt-torrent publish (the mirror operator's side): the files worth a torrent, tracker ${announce}`);
+cli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', announce, '--min-size', '1MiB']);
+
+const procs: Proc[] = [];
+const tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${trackerPort}`, '--tracker'], /http:\/\//);
+procs.push(tracker);
+say('Seeders: two apt-torrent clients and aria2 on 127.0.0.2, each with its own copy');
+for (const pkg of big) {
+  const deb = join(repo.root, repo.pool.get(pkg.name)!);
+  procs.push(await startOurSeeder(`${deb}.torrent`, seedDir(deb)));
+  procs.push(await startOurSeeder(`${deb}.torrent`, seedDir(deb)));
+  procs.push(await startAria2Seeder(`${deb}.torrent`, seedDir(deb), '127.0.0.2'));
+}
+console.log(`${procs.length - 1} seeders for ${big.length} torrents`);
 
 const sandbox = createSandbox(mirror.url);
 await aptUpdate(sandbox);
-say(`Sandboxed APT: APT_CONFIG=${sandbox.env.APT_CONFIG} (dpkg root ${sandbox.root})`);
+say(`A sandboxed APT: APT_CONFIG=${sandbox.env.APT_CONFIG} (dpkg root ${sandbox.root})`);
 
 const packages = ['demo-desktop', ...Array.from({ length: 12 }, (_, index) => `demo-small${index}`)];
 say(`apt-torrent plan ${packages.join(' ')}`);
-spawnSync(process.execPath, [CLI, 'plan', ...packages], { env: sandbox.env, stdio: 'inherit' });
+cli(['plan', ...packages], sandbox.env);
 
 say(`apt-torrent install -y ${packages.join(' ')}`);
-const run = spawnSync(process.execPath, [CLI, 'install', '-y', ...packages], { env: sandbox.env, stdio: 'inherit' });
+const debsBefore = mirror.bytesServed('.deb');
+const run = cli(['install', '-y', ...packages], sandbox.env);
+const debsServed = mirror.bytesServed('.deb') - debsBefore;
 
 say('What dpkg installed in the sandbox');
 const nowInstalled = installed(sandbox);
 for (const [name, version] of nowInstalled) console.log(`  ${name.padEnd(16)} ${version}`);
 const payload = readFileSync(join(sandbox.root, 'usr/share/demo-game-data/payload'));
 console.log(`  /usr/share/demo-game-data/payload in the sandbox root: ${payload.length} bytes`);
-console.log(`  bytes the mirror served: ${mirror.bytesServed('.deb')}`);
+const total = [...repo.pool.keys()].filter((name) => name === 'demo-lib' || packages.includes(name) || big.some((pkg) => pkg.name === name))
+  .reduce((sum, name) => sum + readFileSync(join(repo.root, repo.pool.get(name)!)).length, 0);
+console.log(`  the mirror served ${(debsServed / MiB).toFixed(1)} MiB of the ${(total / MiB).toFixed(1)} MiB of .deb files installed; peers the rest`);
 
+for (const proc of procs) await proc.stop();
 await mirror.stop();
 removeSandbox(sandbox);
-spawnSync('rm', ['-rf', repo.root]);
+rmSync(repo.root, { recursive: true, force: true });
 const ok = run.status === 0 && packages.every((name) => nowInstalled.has(name));
-say(ok ? 'Demo finished: every file verified against APT\'s index, then installed by dpkg.' : `Demo FAILED (apt-torrent exit ${run.status})`);
+say(ok ? 'Demo finished: big packages from peers, the rest over HTTP, every file verified against APT\'s index, installed by dpkg.' : `Demo FAILED (apt-torrent exit ${run.status})`);
 process.exit(ok ? 0 : 1);
