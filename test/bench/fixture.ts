@@ -1,0 +1,77 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, runCli } from '../helpers/cli.js';
+import { freePort, Nginx } from '../helpers/nginx.js';
+import { buildRepo, type TestPackage, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { Proc } from '../helpers/swarm.js';
+
+export const MiB = 1024 * 1024;
+
+/** A loopback mirror of real .deb files: nginx, and with `publish` a manifest, torrents and a tracker. */
+export interface Archive {
+  repo: TestRepo;
+  mirror: Nginx;
+  tracker?: Proc;
+  close(): Promise<void>;
+}
+
+export async function makeArchive(packages: TestPackage[], options: { publish?: boolean; rateLimit?: string } = {}): Promise<Archive> {
+  const repo = buildRepo(packages);
+  const mirror = new Nginx(repo.root, { rateLimit: options.rateLimit });
+  await mirror.start();
+  let tracker: Proc | undefined;
+  if (options.publish) {
+    const port = await freePort();
+    const result = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB'], process.env);
+    if (result.code !== 0) throw new Error(`publish failed: ${result.stderr}`);
+    tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+  }
+  return {
+    repo,
+    mirror,
+    tracker,
+    close: async () => {
+      await tracker?.stop();
+      await mirror.stop();
+      rmSync(repo.root, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function makeSandbox(archive: Archive): Promise<Sandbox & { close(): void }> {
+  const sandbox = createSandbox(archive.mirror.url);
+  await aptUpdate(sandbox);
+  return { ...sandbox, close: () => removeSandbox(sandbox) };
+}
+
+export function clearArchives(archives: string): void {
+  for (const name of readdirSync(archives)) if (name.endsWith('.deb')) rmSync(join(archives, name));
+  rmSync(join(archives, 'partial'), { recursive: true, force: true });
+}
+
+/** A few big files and some small ones: the shape of a desktop or game install. */
+export function bigAndSmall(scale: number, smallCount: number, prefix: string): TestPackage[] {
+  return [
+    { name: `${prefix}-data`, version: '1.0', payload: Math.round(60 * MiB * scale) },
+    { name: `${prefix}-desktop`, version: '1.0', payload: Math.round(25 * MiB * scale) },
+    { name: `${prefix}-kernel`, version: '1.0', payload: Math.round(15 * MiB * scale) },
+    ...smallDebs(smallCount, `${prefix}-small`),
+  ];
+}
+
+/** Small packages of 10-200 KB. */
+export function smallDebs(count: number, prefix: string): TestPackage[] {
+  return Array.from({ length: count }, (_, index) => ({ name: `${prefix}${index}`, version: '1.0', payload: Math.round(10_000 + ((index * 7919) % 190_000)) }));
+}
+
+/** One row of the results table. */
+export interface Row {
+  scenario: string;
+  measure: string;
+  aptGet: string;
+  aptTorrent: string;
+  ratio: number | null;
+  target: string;
+  raw?: Record<string, unknown>;
+}

@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestPackage } from '../helpers/repo.js';
+import { CLI } from '../helpers/cli.js';
+import { Proc, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
+import { bigAndSmall, clearArchives, makeArchive, makeSandbox, MiB, type Archive, type Row } from './fixture.js';
+import { measure, median, spread } from './measure.js';
+
+/**
+ * The demo's shape with 0, 1 and 3 seeders already in the swarm: time and
+ * mirror bytes of `apt-torrent download` against `apt-get --download-only`
+ * from the same (unlimited, loopback) mirror.
+ */
+export async function seedersScenario(smoke: boolean, runs: number): Promise<Row[]> {
+  const packages = bigAndSmall(smoke ? 0.05 : 0.5, smoke ? 3 : 12, 'seeded');
+  const archive = await makeArchive(packages, { publish: true });
+  const big = published(archive, packages);
+  const sandbox = await makeSandbox(archive);
+  const names = packages.map((pkg) => pkg.name);
+  const rows: Row[] = [];
+  const seeders: Proc[] = [];
+  try {
+    const aptTimes: number[] = [];
+    const aptBytes: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      clearArchives(sandbox.archives);
+      const before = archive.mirror.bytesServed('.deb');
+      aptTimes.push((await measure('apt-get', ['install', '--download-only', '-y', '-qq', ...names], sandbox.env)).ms);
+      aptBytes.push(archive.mirror.bytesServed('.deb') - before);
+    }
+    for (const count of smoke ? [0, 1] : [0, 1, 3]) {
+      while (seeders.length < count * big.length) {
+        const index = Math.floor(seeders.length / big.length);
+        for (const pkg of big) {
+          const deb = join(archive.repo.root, archive.repo.pool.get(pkg.name)!);
+          seeders.push(index === 2 ? await startAria2Seeder(`${deb}.torrent`, seedDir(deb), '127.0.0.2') : await startOurSeeder(`${deb}.torrent`, seedDir(deb)));
+        }
+      }
+      const times: number[] = [];
+      const bytes: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        clearArchives(sandbox.archives);
+        const before = archive.mirror.bytesServed('.deb');
+        times.push((await measure(process.execPath, [CLI, 'download', '-q', ...names], sandbox.env)).ms);
+        bytes.push(archive.mirror.bytesServed('.deb') - before);
+      }
+      const label = `${count} seeder${count === 1 ? '' : 's'} per big file${count === 3 ? ' (2 ours, 1 aria2)' : ''}`;
+      rows.push({
+        scenario: `seeders: ${label}`,
+        measure: 'download time, ms',
+        aptGet: spread(aptTimes),
+        aptTorrent: spread(times),
+        ratio: Number((median(times) / median(aptTimes)).toFixed(2)),
+        target: count === 0 ? '<= 1.0' : '-',
+      }, {
+        scenario: `seeders: ${label}`,
+        measure: 'mirror MiB served',
+        aptGet: (median(aptBytes) / MiB).toFixed(1),
+        aptTorrent: (median(bytes) / MiB).toFixed(1),
+        ratio: Number((median(bytes) / median(aptBytes)).toFixed(2)),
+        target: count === 0 ? '1.0' : 'small',
+      });
+    }
+  } finally {
+    for (const seeder of seeders) await seeder.stop();
+    sandbox.close();
+    await archive.close();
+  }
+  return rows;
+}
+
+/**
+ * K machines arriving a few seconds apart, the same big set, a mirror that
+ * limits each connection (a busy mirror). Each machine seeds what it got
+ * once done (the seeding daemon's job; here our seeder process). Mirror
+ * bytes per copy of the payload, and each machine's time against apt-get's
+ * on the same limited mirror.
+ */
+export async function swarmScenario(smoke: boolean, runs: number, ks: number[]): Promise<Row[]> {
+  const packages = bigAndSmall(smoke ? 0.04 : 0.16, 0, 'swarm');
+  const payload = packages.reduce((sum, pkg) => sum + pkg.payload, 0);
+  const rate = smoke ? '20m' : '4m';
+  const archive = await makeArchive(packages, { publish: true, rateLimit: rate });
+  const names = packages.map((pkg) => pkg.name);
+  const rows: Row[] = [];
+  try {
+    const aptTimes: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const sandbox = await makeSandbox(archive);
+      aptTimes.push((await measure('apt-get', ['install', '--download-only', '-y', '-qq', ...names], sandbox.env)).ms);
+      sandbox.close();
+    }
+    for (const k of ks) {
+      const copies: number[] = [];
+      const medians: number[] = [];
+      for (let run = 0; run < Math.max(1, Math.floor(runs / 2)); run += 1) {
+        const seeders: Proc[] = [];
+        const sandboxes = await Promise.all(Array.from({ length: k }, () => makeSandbox(archive)));
+        const before = archive.mirror.bytesServed('.deb');
+        const times = await Promise.all(sandboxes.map(async (sandbox, index) => {
+          await new Promise((resolve) => setTimeout(resolve, index * (smoke ? 300 : 2000)));
+          const result = await measure(process.execPath, [CLI, 'download', '-q', ...names], sandbox.env);
+          for (const pkg of published(archive, packages)) {
+            const file = join(sandbox.archives, archive.repo.pool.get(pkg.name)!.split('/').pop()!);
+            seeders.push(await startOurSeeder(`${join(archive.repo.root, archive.repo.pool.get(pkg.name)!)}.torrent`, seedDir(file)));
+          }
+          return result.ms;
+        }));
+        copies.push((archive.mirror.bytesServed('.deb') - before) / payload);
+        medians.push(median(times));
+        for (const seeder of seeders) await seeder.stop();
+        for (const sandbox of sandboxes) sandbox.close();
+      }
+      rows.push({
+        scenario: `swarm: K=${k} machines ${smoke ? 0.3 : 2} s apart, mirror limit_rate ${rate}/connection, ${(payload / MiB).toFixed(0)} MiB`,
+        measure: 'mirror copies of the payload',
+        aptGet: String(k),
+        aptTorrent: copies.map((value) => value.toFixed(2)).join(', '),
+        ratio: Number((median(copies) / k).toFixed(2)),
+        target: k === 8 ? '<= 1.2 copies' : '-',
+      }, {
+        scenario: `swarm: K=${k}`,
+        measure: 'median machine time, ms',
+        aptGet: spread(aptTimes),
+        aptTorrent: spread(medians),
+        ratio: Number((median(medians) / median(aptTimes)).toFixed(2)),
+        target: '<= 1.0',
+      });
+    }
+  } finally {
+    await archive.close();
+  }
+  return rows;
+}
+
+/** The packages publish chose (those with a .torrent beside them). */
+function published(archive: Archive, packages: TestPackage[]): TestPackage[] {
+  return packages.filter((pkg) => existsSync(`${join(archive.repo.root, archive.repo.pool.get(pkg.name)!)}.torrent`));
+}
