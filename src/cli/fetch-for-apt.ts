@@ -69,10 +69,14 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   const downloadModule = import('../fetch/download-all.js');
   const { apt, config, dirs, network, plan } = await planFetch(context, verb, input, (message) => early.push(message));
   if (!quiet) for (const message of early) context.stderr.write(`W: ${message}\n`);
-  const wanted = plan.files.filter((file) => file.route !== 'apt');
+  let wanted = plan.files.filter((file) => file.route !== 'apt');
   if (wanted.length === 0) return { apt, config, plan };
 
   const { downloadAll } = await downloadModule;
+  if (config['torrent.scrape'] && wanted.some((file) => file.route === 'torrent')) {
+    const { routeEmptySwarms } = await import('../fetch/swarm-probe.js');
+    wanted = await routeEmptySwarms(wanted, network, 2000);
+  }
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
   const display = await createProgressDisplay(progressMode(context.stderr, quiet), context.stderr, wanted.reduce((sum, file) => sum + file.size, 0), wanted.length);
   let summary: DownloadSummary | undefined;

@@ -27,7 +27,7 @@ export function summaryLine(summary: DownloadSummary): string {
 export function doneLine(file: PlannedFile, bySource: Record<ByteSource, number>): string {
   const how = file.route === 'torrent'
     ? `torrent: ${formatBytes(bySource.peers)} from peers, ${formatBytes(bySource.mirror)} from the mirror`
-    : 'http';
+    : file.torrent ? 'http: nobody in the swarm yet' : 'http';
   return `Got ${file.cacheName} (${formatBytes(file.size)}, ${how})`;
 }
 

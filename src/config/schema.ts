@@ -1,4 +1,4 @@
-import { parseSize } from '../util/size.js';
+import { parseDuration, parseSize } from '../util/size.js';
 
 /**
  * The one configuration schema. Each key has a default, a description (the
@@ -44,6 +44,23 @@ const flag = (fallback: boolean, description: string): KeyDefinition<boolean> =>
   parse: (value) => (typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined),
 });
 
+const decimal = (min: number, max: number, fallback: number, description: string): KeyDefinition<number> => ({
+  default: fallback,
+  description,
+  expects: `a number from ${min} to ${max}`,
+  parse: (value) => {
+    const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    return typeof number === 'number' && Number.isFinite(number) && number >= min && number <= max ? number : undefined;
+  },
+});
+
+const duration = (fallback: number, description: string): KeyDefinition<number> => ({
+  default: fallback,
+  description,
+  expects: 'a duration such as 90m, 12h, 30d or a number of seconds',
+  parse: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : typeof value === 'string' ? parseDuration(value) : undefined),
+});
+
 const urlList = (description: string, schemes: RegExp): KeyDefinition<string[]> => ({
   default: [],
   description,
@@ -70,10 +87,21 @@ export const schema = {
   'torrent.utp': flag(false, 'Also use uTP. Off by default: 20-30x slower than TCP in webtorrent 2.8.'),
   'torrent.maxActive': integer(1, 64, 4, 'How many files are downloaded over BitTorrent at the same time.'),
   'torrent.maxWebConns': integer(1, 32, 8, 'Parallel HTTP connections per file to the mirror acting as web seed.'),
+  'torrent.scrape': flag(true, 'Ask the trackers (one scrape each) who is in the swarms before starting BitTorrent; files whose swarms are empty then come over plain HTTP at once, which is faster than a web seed.'),
   'torrent.webSeedDelay': integer(0, 600, 3, 'Seconds peers get to carry a file before the mirror joins as web seed (the mirror joins at once when the tracker knows no seeder). Longer saves the mirror more; shorter makes thin swarms faster.'),
   'torrent.minPeerRate': size(1024 * 1024, 'After torrent.webSeedDelay, the mirror joins as web seed whenever peers carry less than this many bytes per second.'),
   'torrent.stallSeconds': integer(1, 3600, 10, 'Seconds without new verified bytes (and no peer connected) before HTTP fills what is missing; with peers connected, four times this.'),
   'torrent.peerWaitSeconds': integer(1, 86400, 120, 'When the mirror cannot serve a file, seconds to keep waiting on silent peers before giving up.'),
+  'seed.enabled': flag(false, 'Run the seeding daemon (`apt-torrent seed`) and hand it the files that came by torrent. Off unless you opt in: seeding uploads to other machines.'),
+  'seed.socket': text('/run/apt-torrent.sock', 'The seeding daemon\'s control socket (a unix socket), used by `seeding`, `clean` and `install`.', (value) => value.startsWith('/'), 'an absolute path'),
+  'seed.group': text('', 'A group whose members may use the control socket besides root (mode 0660); empty: root only (mode 0600).', (value) => value === '' || /^[a-z_][a-z0-9_-]*\$?$/i.test(value), 'a group name, or ""'),
+  'seed.uploadLimit': size(1024 * 1024, 'Upload rate of the seeding daemon, in bytes per second over all torrents (0: no limit).'),
+  'seed.listenPort': integer(0, 65535, 6881, 'TCP port the seeding daemon listens on for peers, on all interfaces (0: any free port).'),
+  'seed.maxActive': integer(1, 10000, 50, 'How many torrents are seeded at the same time; the others wait (state queued) and take turns with those no peer wants.'),
+  'seed.maxPeers': integer(1, 500, 20, 'Peer connections per seeded torrent.'),
+  'seed.ratio': decimal(0, 1000, 2, 'A torrent goes idle once it has uploaded this many times its size (0: no ratio target).'),
+  'seed.seedTime': duration(0, 'A torrent goes idle once it has been seeded this long, e.g. 30d (0: no time target).'),
+  'seed.diskBudget': size(10 * 1024 ** 3, 'Most bytes the seeding store may hold. New files that would exceed it first push out idle ones, oldest first, and are not seeded if that is not enough (0: no budget).'),
   stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state (records of verified files, resume data).', (value) => value.startsWith('/'), 'an absolute path'),
 } as const;
 

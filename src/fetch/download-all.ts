@@ -98,6 +98,8 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
         summary.bytes += file.size;
         summary.mirrorBytes += outcome.downloaded;
         summary.resumedBytes += outcome.resumedFrom;
+        // A manifest file that came over HTTP (its swarm was empty) can still be seeded.
+        if (file.torrent) summary.torrents.push({ file, infoHash: file.torrent.infoHash, path: join(options.archives, file.cacheName) });
         options.events.done(file);
       } catch (error) {
         fail(file, error);

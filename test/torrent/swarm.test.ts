@@ -73,13 +73,13 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     assert.equal(plan.bytesByRoute.torrent, readPool(repo, 'bigdata').length);
   });
 
-  it('with no peers at all, the mirror as web seed completes the files at once', async () => {
+  it('with nobody in the swarm (the tracker\'s scrape says so), plain HTTP fetches the files at once', async () => {
     const box = await fresh();
     const mark = mirror.requests.length;
     const result = await runCli(['install', '-y', 'bigdata', 'tinylib'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(installed(box).get('bigdata'), '1.0');
-    assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(.*torrent: 0 B from peers/);
+    assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(.*http: nobody in the swarm yet\)/);
     assert.equal(servedSince(mark, 'bigdata'), readPool(repo, 'bigdata').length, 'every byte once from the mirror');
     const pending = JSON.parse(readFileSync(join(box.dir, 'apt-torrent-state/pending-seeds.json'), 'utf8'));
     assert.deepEqual(pending.map((entry: { package: string }) => entry.package), ['bigdata'], 'handed over for seeding');
@@ -102,8 +102,17 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     for (const proc of procs.splice(0)) await proc.stop();
   });
 
+  it('with no peers and no scrape, the mirror as web seed completes the file', async () => {
+    const box = await fresh({ torrent: { scrape: false } });
+    const mark = mirror.requests.length;
+    const result = await runCli(['download', 'bigdata'], box.env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(.*torrent: 0 B from peers, 9\.0 MiB from the mirror\)/);
+    assert.equal(servedSince(mark, 'bigdata'), readPool(repo, 'bigdata').length, 'every byte once from the mirror');
+  });
+
   it('when the web seed fails silently (404 to webtorrent), HTTP finishes the file in bounded time', async () => {
-    const box = await fresh({ torrent: { stallSeconds: 2 } });
+    const box = await fresh({ torrent: { stallSeconds: 2, scrape: false } });
     mirror.faults.set(`/${repo.pool.get('bigdesk')}`, { kind: 'status', status: 404, times: 100_000, agent: /WebTorrent/ });
     try {
       const started = Date.now();
@@ -117,7 +126,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
   });
 
   it('when the web seed ignores Range, HTTP finishes the file in bounded time', async () => {
-    const box = await fresh({ torrent: { stallSeconds: 2 } });
+    const box = await fresh({ torrent: { stallSeconds: 2, scrape: false } });
     mirror.faults.set(`/${repo.pool.get('bigdata')}`, { kind: 'ignore-range' });
     try {
       const result = await runCli(['download', 'bigdata'], box.env);

@@ -1,0 +1,54 @@
+import { debuglog } from 'node:util';
+import { parseScrape, scrapeQuery, scrapeUrl, type SwarmCount } from '../torrent/scrape.js';
+import type { Network } from './network.js';
+import type { PlannedFile } from './plan.js';
+
+const debug = debuglog('apt-torrent');
+
+/**
+ * Ask the trackers, in one scrape each, who is in the swarms of the planned
+ * torrents. Files whose swarms are empty on every tracker asked come over
+ * plain HTTP straight away (no BitTorrent client is even loaded): nobody can
+ * give them, and the mirror is fastest over plain HTTP. They keep their
+ * torrent, so they can be seeded afterwards. A tracker that cannot be
+ * scraped (UDP, no /scrape, down) leaves its files to BitTorrent, where the
+ * fetch policy decides.
+ */
+export async function routeEmptySwarms(files: readonly PlannedFile[], network: Network, timeoutMs: number): Promise<PlannedFile[]> {
+  const torrents = files.filter((file) => file.route === 'torrent' && file.torrent);
+  if (torrents.length === 0) return [...files];
+  const byScrape = new Map<string, Set<string>>();
+  const unscrapable = new Set<string>();
+  for (const file of torrents) {
+    const urls = file.torrent!.trackers.map(scrapeUrl);
+    if (urls.length === 0 || urls.some((url) => url === undefined)) unscrapable.add(file.torrent!.infoHash);
+    for (const url of urls) if (url) (byScrape.get(url) ?? byScrape.set(url, new Set()).get(url)!).add(file.torrent!.infoHash);
+  }
+  const { default: got } = await import('got');
+  const answers = await Promise.all([...byScrape].map(async ([url, hashes]) => {
+    try {
+      const query = scrapeQuery(url, [...hashes]);
+      const response = await got(query, {
+        agent: network.agentsFor(query),
+        headers: { 'user-agent': 'apt-torrent', ...network.headersFor(query) },
+        responseType: 'buffer',
+        retry: { limit: 0 },
+        timeout: { request: timeoutMs },
+      });
+      return { hashes, counts: parseScrape(response.body) };
+    } catch (error) {
+      debug('scrape %s failed: %s', url, (error as Error).message);
+      return { hashes, counts: undefined };
+    }
+  }));
+  // A swarm counts as empty only when every tracker answered and none knows a peer
+  // (a tracker that omits the infohash has had no announce for it).
+  const occupied = new Set(unscrapable);
+  for (const { hashes, counts } of answers) {
+    for (const hash of hashes) {
+      const swarm: SwarmCount | undefined = counts?.get(hash);
+      if (!counts || (swarm && (swarm.complete > 0 || swarm.incomplete > 0))) occupied.add(hash);
+    }
+  }
+  return files.map((file) => (file.route === 'torrent' && file.torrent && !occupied.has(file.torrent.infoHash) ? { ...file, route: 'http' } : file));
+}
