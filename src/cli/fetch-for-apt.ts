@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { debuglog } from 'node:util';
 import { Apt, type AptVerb } from '../apt/apt.js';
 import { resolvePlan } from '../apt/resolve.js';
 import { loadConfig } from '../config/load.js';
@@ -9,6 +10,10 @@ import type { Plan } from '../fetch/plan.js';
 import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
 import { createProgressDisplay, progressMode } from './progress.js';
+
+/** NODE_DEBUG=apt-torrent: where the time goes, in ms since the process started. */
+const debug = debuglog('apt-torrent');
+const at = (step: string) => debug('%s at %d ms', step, Math.round(performance.now()));
 
 /** Config keys set by flags of the fetching commands. */
 export function configFlags(options: Record<string, unknown>): Record<string, unknown> {
@@ -38,10 +43,13 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
   const networkModule = import('../fetch/network.js');
   const directories = apt.directories();
   directories.catch(() => {});
+  at('config loaded');
   const resolved = await resolvePlan(apt, verb, aptArgs(input));
+  at('resolved');
   const wanted = resolved.files.filter((file) => file.route === 'http');
   const [{ aptNetwork }, dirs] = await Promise.all([networkModule, directories]);
   const network = await aptNetwork(apt, dirs, context.env, config['http.parallel']);
+  at('network ready');
   let files = resolved.files;
   if (config['torrent.enabled'] && wanted.length > 0) {
     const [{ discoverManifests }, { assignTorrents }] = await Promise.all([import('../manifest/discover.js'), import('../fetch/assign-torrents.js')]);
@@ -55,6 +63,7 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
       warn,
     });
     files = assignTorrents(files, manifests, config['torrent.trackers']);
+    at('manifests checked');
   }
   return { apt, config, dirs, network, plan: { files, refused: resolved.refused } as Plan };
 }
@@ -80,6 +89,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
   const display = await createProgressDisplay(progressMode(context.stderr, quiet), context.stderr, wanted.reduce((sum, file) => sum + file.size, 0), wanted.length);
   let summary: DownloadSummary | undefined;
+  at('downloads start');
   try {
     summary = await downloadAll(wanted, {
       parallel: config['http.parallel'],
@@ -99,6 +109,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
       },
     });
   } finally {
+    at('downloads done');
     display.finish(summary);
     await lock.release();
   }

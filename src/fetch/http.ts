@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
@@ -62,12 +62,17 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  */
 export async function fetchVerified(target: FetchTarget, options: HttpOptions): Promise<FetchOutcome> {
   const sleep = options.sleep ?? sleepFor;
-  let offset = await existingLength(target);
+  // One open for both: what an earlier run left, and where this one appends.
+  const file = await open(target.partialPath, 'a+');
+  let offset = (await file.stat()).size;
+  if (offset > target.size) {
+    // Longer than the file can be: not a prefix of it.
+    await file.truncate(0);
+    offset = 0;
+  }
   const resumedFrom = offset;
   let downloaded = 0;
   let restartedClean = offset === 0;
-
-  const file = await open(target.partialPath, 'a+');
   try {
     let hash: Hash = offset > 0 ? await hashFilePrefix(file, offset) : createHash('sha256');
     for (let attempt = 0; ; attempt += 1) {
@@ -129,18 +134,6 @@ export async function fetchVerified(target: FetchTarget, options: HttpOptions): 
   }
   await rename(target.partialPath, target.finalPath);
   return { downloaded, resumedFrom };
-}
-
-/** Length of a usable partial file; one longer than the file can be is removed. */
-async function existingLength(target: FetchTarget): Promise<number> {
-  try {
-    const info = await stat(target.partialPath);
-    if (info.size <= target.size) return info.size;
-    await rm(target.partialPath, { force: true });
-  } catch {
-    // no partial yet
-  }
-  return 0;
 }
 
 async function truncate(file: Awaited<ReturnType<typeof open>>) {

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decide, shouldAddWebSeed } from '../../../src/torrent/fallback-policy.js';
+import { missingRanges } from '../../../src/torrent/missing-ranges.js';
+
+const knobs = { stallMs: 10_000, peerWaitMs: 120_000 };
+const state = (over: Partial<Parameters<typeof decide>[0]>) => ({ nowMs: 100_000, lastProgressMs: 100_000, peers: 0, done: false, httpActive: false, mirrorFailed: false, ...over });
+
+describe('fallback policy', () => {
+  it('waits while bytes flow, hands over to HTTP after a silent stall with no peers', () => {
+    assert.equal(decide(state({ lastProgressMs: 95_000 }), knobs), 'wait');
+    assert.equal(decide(state({ lastProgressMs: 90_000 }), knobs), 'http');
+  });
+
+  it('gives connected peers four times as long (slow unchoking peers are common)', () => {
+    assert.equal(decide(state({ lastProgressMs: 80_000, peers: 2 }), knobs), 'wait');
+    assert.equal(decide(state({ lastProgressMs: 60_000, peers: 2 }), knobs), 'http');
+  });
+
+  it('when the mirror failed, waits on peers and gives up only after peerWait', () => {
+    assert.equal(decide(state({ lastProgressMs: 0, mirrorFailed: true, nowMs: 100_000 }), knobs), 'wait');
+    assert.equal(decide(state({ lastProgressMs: 0, mirrorFailed: true, nowMs: 130_000 }), knobs), 'give-up');
+  });
+
+  it('does not start HTTP twice, and finishes when done', () => {
+    assert.equal(decide(state({ lastProgressMs: 0, httpActive: true }), knobs), 'wait');
+    assert.equal(decide(state({ done: true }), knobs), 'done');
+  });
+});
+
+describe('web seed gate', () => {
+  const gate = { webSeedDelayMs: 3000, minPeerRate: 1 << 20 };
+  const at = (over: Partial<Parameters<typeof shouldAddWebSeed>[0]>) => shouldAddWebSeed({ elapsedMs: 0, hasTrackers: true, peers: 0, peerRate: 0, ...over }, gate);
+
+  it('lets the mirror in at once when nobody can have the file', () => {
+    assert.equal(at({ hasTrackers: false }), true);
+    assert.equal(at({ trackerSeeders: 0 }), true);
+  });
+
+  it('gives peers the delay, then keeps the mirror out while they carry enough', () => {
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 1000 }), false);
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 5 << 20 }), false);
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 100_000 }), true);
+    assert.equal(at({ trackerSeeders: 2, peers: 0, elapsedMs: 4000 }), true);
+    assert.equal(at({ elapsedMs: 1000 }), false, 'no tracker answer yet');
+  });
+});
+
+describe('missing ranges', () => {
+  it('joins adjacent missing pieces and trims the last piece to the file', () => {
+    assert.deepEqual(missingRanges(10, 4, (index) => index === 1), [[0, 3], [8, 9]]);
+    assert.deepEqual(missingRanges(12, 4, () => false), [[0, 11]]);
+    assert.deepEqual(missingRanges(12, 4, () => true), []);
+  });
+});
