@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { TestMirror } from '../helpers/mirror.js';
+import { buildRepo, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+
+describe('upgrade and full-upgrade', () => {
+  let repo: TestRepo;
+  let mirror: TestMirror;
+  let box: Sandbox;
+
+  before(async () => {
+    repo = buildRepo([
+      { name: 'app', version: '1.0', payload: 100_000 },
+      { name: 'tool', version: '1.0', payload: 50_000 },
+    ]);
+    mirror = new TestMirror(repo.root);
+    await mirror.start();
+    box = createSandbox(mirror.url);
+    await aptUpdate(box);
+    const first = await runCli(['install', '-y', 'app', 'tool'], box.env);
+    assert.equal(first.code, 0, first.stderr);
+    // The mirror gets new versions: app needs a new dependency (only full-upgrade may add it).
+    buildRepo([
+      { name: 'app', version: '2.0', payload: 120_000, depends: 'newlib' },
+      { name: 'tool', version: '1.1', payload: 60_000 },
+      { name: 'newlib', version: '1.0', payload: 30_000 },
+    ], { root: repo.root });
+    await aptUpdate(box);
+  });
+
+  after(async () => {
+    await mirror.stop();
+    removeSandbox(box);
+  });
+
+  it('upgrade fetches and verifies what apt-get upgrade needs, then runs it (held back stays back)', async () => {
+    const result = await runCli(['upgrade', '-y'], box.env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Got tool_1\.1_all\.deb/);
+    assert.doesNotMatch(result.stderr, /app_2\.0/);
+    const now = installed(box);
+    assert.equal(now.get('tool'), '1.1');
+    assert.equal(now.get('app'), '1.0', 'apt-get upgrade does not install new dependencies');
+  });
+
+  it('full-upgrade takes the new dependency too', async () => {
+    const result = await runCli(['full-upgrade', '-y'], box.env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Got app_2\.0_all\.deb/);
+    assert.match(result.stderr, /Got newlib_1\.0_all\.deb/);
+    const now = installed(box);
+    assert.equal(now.get('app'), '2.0');
+    assert.equal(now.get('newlib'), '1.0');
+  });
+});
