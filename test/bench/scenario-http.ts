@@ -44,7 +44,7 @@ export function coldScenario(smoke: boolean, runs: number): Promise<Row[]> {
 }
 
 export function coldTorrentScenario(smoke: boolean, runs: number): Promise<Row[]> {
-  return compareDownloads(`cold, published: the same with a manifest and tracker, no seeders (web seed)`, bigAndSmall(smoke ? 0.05 : 1, smoke ? 5 : 30, 'coldt'), runs, '<= 1.0', { publish: true });
+  return compareDownloads(`cold, published: the same with a manifest and tracker, no seeders yet`, bigAndSmall(smoke ? 0.05 : 1, smoke ? 5 : 30, 'coldt'), runs, '<= 1.0', { publish: true });
 }
 
 export function tailScenario(smoke: boolean, runs: number): Promise<Row[]> {
