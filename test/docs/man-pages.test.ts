@@ -17,8 +17,11 @@ describe('man/apt-torrent.1', () => {
   const section = (name: string) => parts.get(name) ?? assert.fail(`no section ${name}`);
   const nodes = programTree();
   const commands = subsections(section('COMMANDS'));
-  /** The subsection for a command: `.SS "upgrade, full-upgrade [options]"` serves both. */
-  const subsectionOf = (name: string) => commands.find((sub) => sub.heading.split(/[\s,]+/).includes(name));
+  /**
+   * The subsection of a command, by its full name: `.SS "upgrade, full-upgrade [options]"`
+   * serves both, `.SS "seeding list [options]"` serves `seeding list`.
+   */
+  const subsectionOf = (path: string[]) => commands.find((sub) => hasWord(sub.heading, path.join(' ')));
 
   it('has the sections a Debian user looks for', () => {
     for (const name of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'COMMANDS', 'CONFIGURATION', 'FILES', 'ENVIRONMENT', 'EXIT STATUS', 'SECURITY', 'EXAMPLES', 'SEE ALSO']) {
@@ -30,14 +33,14 @@ describe('man/apt-torrent.1', () => {
     const missing: string[] = [];
     for (const node of nodes.filter((candidate) => candidate.path.length > 0)) {
       const name = node.path.join(' ');
-      const sub = subsectionOf(node.path.at(-1)!);
+      const sub = subsectionOf(node.path);
       if (!sub) {
         missing.push(`command ${name}`);
         continue;
       }
       // --help is on every command; OPTIONS describes it once.
       for (const flag of node.longs.filter((long) => long !== '--help')) if (!hasWord(sub.body, flag)) missing.push(`${name} ${flag}`);
-      if (!hasWord(section('SYNOPSIS'), node.path.at(-1)!)) missing.push(`${name} in SYNOPSIS`);
+      if (!node.path.every((word) => hasWord(section('SYNOPSIS'), word))) missing.push(`${name} in SYNOPSIS`);
     }
     assert.deepEqual(missing, []);
   });
@@ -45,14 +48,14 @@ describe('man/apt-torrent.1', () => {
   it('describes no option a command does not have', () => {
     const stale: string[] = [];
     for (const sub of commands) {
-      const names = sub.heading.split(/[\s,]+/);
-      const node = nodes.find((candidate) => candidate.path.length === 1 && names.includes(candidate.path[0]!));
-      if (!node) {
+      const named = nodes.filter((node) => node.path.length > 0 && hasWord(sub.heading, node.path.join(' ')));
+      if (named.length === 0) {
         stale.push(`subsection ${sub.heading}`);
         continue;
       }
+      const longs = new Set(named.flatMap((node) => node.longs));
       for (const item of items(sub.body)) {
-        for (const flag of item.tag.match(/--[a-z][a-z-]*/g) ?? []) if (!node.longs.includes(flag)) stale.push(`${node.path[0]} ${flag}`);
+        for (const flag of item.tag.match(/--[a-z][a-z-]*/g) ?? []) if (!longs.has(flag)) stale.push(`${sub.heading}: ${flag}`);
       }
     }
     assert.deepEqual(stale, []);
@@ -73,7 +76,7 @@ describe('man/apt-torrent.1', () => {
   it('says where each completion script goes', () => {
     for (const shell of shellNames) {
       assert.ok(hasWord(section('FILES'), shells[shell].installPath), shell);
-      assert.ok(hasWord(subsectionOf('completion')!.body, shells[shell].installPath), shell);
+      assert.ok(hasWord(subsectionOf(['completion'])!.body, shells[shell].installPath), shell);
     }
   });
 
