@@ -21,6 +21,10 @@ export const EXIT = {
   archive: 7,
   /** serve: the server could not start (address in use, no such archive root). */
   serve: 8,
+  /** The seeding daemon is not running (nothing listens on its control socket). */
+  notRunning: 9,
+  /** Seeding: the daemon cannot start (disabled, already running, socket trouble), the control socket refused the user, or the packages named are not seeded. */
+  seed: 10,
   /** Interrupted by a signal. */
   interrupted: 130,
   /** Anything unexpected: a bug. */
@@ -41,6 +45,12 @@ export type ErrorCode =
   | 'E_ARCHIVE'
   | 'E_PUBLISH'
   | 'E_SERVE'
+  | 'E_NOT_RUNNING'
+  | 'E_SEED_DISABLED'
+  | 'E_SEED_RUNNING'
+  | 'E_SEED_SOCKET'
+  | 'E_SEED_DENIED'
+  | 'E_NOT_SEEDED'
   | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
@@ -58,6 +68,12 @@ const exitFor: Record<ErrorCode, number> = {
   E_ARCHIVE: EXIT.archive,
   E_PUBLISH: EXIT.archive,
   E_SERVE: EXIT.serve,
+  E_NOT_RUNNING: EXIT.notRunning,
+  E_SEED_DISABLED: EXIT.seed,
+  E_SEED_RUNNING: EXIT.seed,
+  E_SEED_SOCKET: EXIT.seed,
+  E_SEED_DENIED: EXIT.seed,
+  E_NOT_SEEDED: EXIT.seed,
   E_INTERRUPTED: EXIT.interrupted,
   E_INTERNAL: EXIT.internal,
 };

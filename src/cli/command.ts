@@ -48,5 +48,7 @@ export interface CommandSpec {
   passesAptOptions?: boolean;
   /** Extra help text shown after the options. */
   help?: string;
+  /** Commands below this one (`seeding list`); a command with subcommands runs none of its own. */
+  subcommands?: CommandSpec[];
   run(context: Context, input: CommandInput): Promise<number>;
 }

@@ -34,18 +34,25 @@ export function buildProgram(onRun: (spec: CommandSpec, context: Partial<Context
     .configureOutput({ outputError: (text, write) => write(text) })
     .exitOverride();
 
-  for (const spec of commands) {
-    const command = program.command(spec.name).description(spec.summary).exitOverride();
-    if (spec.aliases) command.aliases(spec.aliases);
-    if (spec.operands) command.argument(spec.operands);
-    for (const option of spec.options) command.option(option.flags, option.description);
-    if (spec.passesAptOptions) command.allowUnknownOption().allowExcessArguments();
-    if (spec.help) command.addHelpText('after', `\n${spec.help}`);
-    command.action(async (...params: unknown[]) => {
-      const self = params[params.length - 1] as Command;
-      const globals = program.opts<{ config?: string; option?: string[] }>();
-      await onRun(spec, { configFile: globals.config, aptOptions: globals.option ?? [] }, self.args, self.opts());
-    });
-  }
+  for (const spec of commands) addCommand(program, spec, program, onRun);
   return program;
+}
+
+/** One command of the registry, and its subcommands below it, in commander's tree. */
+function addCommand(parent: Command, spec: CommandSpec, program: Command, onRun: Parameters<typeof buildProgram>[0]): void {
+  const command = parent.command(spec.name).description(spec.summary).exitOverride();
+  if (spec.aliases) command.aliases(spec.aliases);
+  if (spec.help) command.addHelpText('after', `\n${spec.help}`);
+  if (spec.subcommands) {
+    for (const sub of spec.subcommands) addCommand(command, sub, program, onRun);
+    return;
+  }
+  if (spec.operands) command.argument(spec.operands);
+  for (const option of spec.options) command.option(option.flags, option.description);
+  if (spec.passesAptOptions) command.allowUnknownOption().allowExcessArguments();
+  command.action(async (...params: unknown[]) => {
+    const self = params[params.length - 1] as Command;
+    const globals = program.opts<{ config?: string; option?: string[] }>();
+    await onRun(spec, { configFile: globals.config, aptOptions: globals.option ?? [] }, self.args, self.opts());
+  });
 }

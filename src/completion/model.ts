@@ -68,7 +68,9 @@ function node(command: Command, specs: readonly CommandSpec[], spec: CommandSpec
       if (child.name() === 'help' && !specs.some((candidate) => candidate.name === 'help')) {
         return { ...node(child, [], undefined), completeOperands: siblings };
       }
-      return node(child, [], specs.find((candidate) => candidate.name === child.name()));
+      const found = specs.find((candidate) => candidate.name === child.name());
+      // Subcommands (`seeding pause`) find their hints among their parent's spec's subcommands.
+      return node(child, found?.subcommands ?? [], found);
     }),
   };
 }

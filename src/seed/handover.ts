@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlannedFile } from '../fetch/plan.js';
 
@@ -15,20 +15,37 @@ export interface SeedCandidate {
   torrentUrl: string;
   trackers: string[];
   addedAt: string;
+  /** The file's name in the torrent (the pool file's base name; the cache name may differ, e.g. by an epoch). */
+  name?: string;
+  pieceLength?: number;
+  repoUri?: string;
+  release?: string;
 }
 
 export const PENDING_NAME = 'pending-seeds.json';
+/** What the seeder renames the pending file to while it takes it in: install writes a fresh one meanwhile. */
+export const TAKING_NAME = 'pending-seeds.taking.json';
+
+/** The torrent's file name: publish names it after the pool file, which is the last part of the URI. */
+function torrentName(uri: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(uri).pathname.split('/').pop() ?? '') || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Record verified torrent files for the seeder: appended to
  * `<stateDir>/pending-seeds.json`, written atomically. A failure here only
  * costs seeding, never the install, so it is a warning.
+ * @returns how many files were recorded
  */
 export async function handOver(
   torrents: ReadonlyArray<{ file: PlannedFile; infoHash: string; path: string }>,
   stateDir: string,
   warn: (message: string) => void,
-): Promise<void> {
+): Promise<number> {
   const file = join(stateDir, PENDING_NAME);
   try {
     await mkdir(stateDir, { recursive: true, mode: 0o755 });
@@ -53,11 +70,64 @@ export async function handOver(
         torrentUrl: planned.torrent?.torrentUrl ?? '',
         trackers: planned.torrent?.trackers ?? [],
         addedAt: new Date().toISOString(),
+        name: torrentName(planned.uri),
+        pieceLength: planned.torrent?.pieceLength,
+        repoUri: planned.repoUri,
+        release: planned.release,
       });
     }
     await writeFile(`${file}.tmp`, `${JSON.stringify(pending, null, 2)}\n`, { mode: 0o644 });
     await rename(`${file}.tmp`, file);
+    return torrents.length;
   } catch (error) {
     warn(`could not record ${torrents.length} file(s) for seeding in ${file}: ${(error as Error).message}`);
+    return 0;
   }
+}
+
+/**
+ * Tell a running seeder to take the recorded files now. The request names
+ * no file: the seeder reads them from the state dir, which only root can
+ * write, so a member of seed.group cannot make it seed anything else.
+ * Quiet when no daemon runs: the files wait for its next start.
+ */
+export async function notifySeeder(socket: string, count: number, say: (message: string) => void): Promise<void> {
+  const { sendRequest } = await import('./control-client.js');
+  try {
+    await sendRequest(socket, { cmd: 'add' }, { timeoutMs: 5000 });
+    say(`handed ${count} file(s) that came by torrent to the seeding daemon`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'E_NOT_RUNNING') say(`the seeding daemon is not running; ${count} file(s) are seeded when it starts`);
+    else say(`could not hand ${count} file(s) to the seeding daemon (${(error as Error).message}); they are seeded when it next starts`);
+  }
+}
+
+/**
+ * The seeder's side: take the recorded files. The pending file is renamed
+ * first, so an install writing meanwhile starts a new one and nothing is
+ * lost. Call `done()` once they are in the store; until then a crash leaves
+ * them to be taken again (before any newer ones) at the next start.
+ */
+export async function takePending(stateDir: string): Promise<{ candidates: unknown[]; done: () => Promise<void> }> {
+  const taking = join(stateDir, TAKING_NAME);
+  let text: string | undefined;
+  try {
+    text = await readFile(taking, 'utf8');
+  } catch {
+    try {
+      await rename(join(stateDir, PENDING_NAME), taking);
+      text = await readFile(taking, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  let candidates: unknown[] = [];
+  try {
+    const parsed = text === undefined ? [] : JSON.parse(text);
+    if (Array.isArray(parsed)) candidates = parsed;
+  } catch {
+    // a torn file: nothing usable in it
+  }
+  return { candidates, done: () => rm(taking, { force: true }) };
 }

@@ -23,6 +23,22 @@ export function parseSize(text: string): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
+const seconds: Record<string, number> = { '': 1, s: 1, m: 60, min: 60, h: 3600, d: 86400, w: 604800 };
+
+/**
+ * Parse a duration with an optional unit (s, m, h, d, w); returns seconds,
+ * or undefined when it is not one.
+ * @example parseDuration('12h') === 43200; parseDuration('90') === 90
+ */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  if (!match) return undefined;
+  const factor = seconds[match[2]!.toLowerCase()];
+  if (factor === undefined) return undefined;
+  const value = Math.round(Number(match[1]) * factor);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
 /** Human-readable bytes in binary units, the way apt prints them (`1,234 kB` aside). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

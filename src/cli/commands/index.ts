@@ -1,11 +1,14 @@
 import type { CommandSpec } from '../command.js';
+import { cleanCommand } from './clean.js';
 import { completion } from './completion.js';
 import { download } from './download.js';
 import { install } from './install.js';
 import { plan } from './plan.js';
 import { publishCommand } from './publish.js';
+import { seedCommand } from './seed.js';
+import { seeding } from './seeding.js';
 import { serveCommand } from './serve.js';
 import { fullUpgrade, upgrade } from './upgrade.js';
 
 /** Every command, in the order `--help` lists them. */
-export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand, serveCommand, completion];
+export const commands: CommandSpec[] = [install, upgrade, fullUpgrade, download, plan, publishCommand, serveCommand, seedCommand, seeding, cleanCommand, completion];

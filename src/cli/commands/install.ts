@@ -15,8 +15,10 @@ export const install: CommandSpec = {
     const { apt, config, summary } = await fetchForApt(context, 'install', input);
     const status = await apt.runAptGet('install', aptArgs(input));
     if (status === 0 && input.options.seed !== false && summary && summary.torrents.length > 0) {
-      const { handOver } = await import('../../seed/handover.js');
-      await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(`W: ${message}\n`));
+      const { handOver, notifySeeder } = await import('../../seed/handover.js');
+      const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(`W: ${message}\n`));
+      // The seeder takes the recorded files now if it runs, else at its next start.
+      if (recorded > 0 && config['seed.enabled']) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(`N: ${message}\n`));
     }
     return status;
   },

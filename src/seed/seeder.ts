@@ -1,0 +1,304 @@
+/**
+ * The seeder's heart: the seeded files, their counters and their torrents in
+ * one webtorrent client. Decisions come from policy.ts; files and paths from
+ * store.ts; this class applies them once a second (`tick`) and on commands.
+ */
+import type WebTorrent from 'webtorrent';
+import type { Torrent } from 'webtorrent';
+import { AptTorrentError } from '../errors.js';
+import { formatBytes } from '../util/size.js';
+import { freshCounters, label, type SeedCounters, type SeedFacts } from './entry.js';
+import { matchTargets, schedule, stateOf, targetMet, type BudgetView, type Targets } from './policy.js';
+import type { ChangeCommand, RemovedView, TorrentView } from './protocol.js';
+import { checkInsideStore, dataDir, dataPath, removeFromStore } from './store.js';
+import { verifyStored } from './verify.js';
+
+interface Entry {
+  facts: SeedFacts;
+  counters: SeedCounters;
+  /** The .torrent rebuilt from the verified file; undefined until then. */
+  torrentFile?: Buffer;
+  torrent?: Torrent;
+  /** Active: when a peer was last connected (or it started). Waiting: since when. */
+  since: number;
+  /** torrent.uploaded already added to the counters. */
+  seen: number;
+  /** After a torrent error, not started again before this time. */
+  retryAt: number;
+}
+
+export interface SeederOptions {
+  client: WebTorrent;
+  store: string;
+  targets: Targets;
+  maxActive: number;
+  /** An active torrent no peer wanted this long gives its slot to one that waits. */
+  rotateMs: number;
+  /** Trackers announced to besides each torrent's own (config torrent.trackers). */
+  trackers: readonly string[];
+  log(message: string): void;
+  /** Persist the counters; called after changes, at most every `saveEveryMs` for mere counting. */
+  save(counters: ReadonlyMap<string, SeedCounters>): Promise<void>;
+  saveEveryMs: number;
+  now?: () => number;
+}
+
+const RETRY_MS = 60_000;
+
+export class Seeder {
+  private readonly entries = new Map<string, Entry>();
+  private readonly checkQueue: string[] = [];
+  private checking = false;
+  private lastTick: number;
+  private dirty = false;
+  private lastSave = 0;
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SeederOptions) {
+    this.now = options.now ?? Date.now;
+    this.lastTick = this.now();
+  }
+
+  /** Take a stored file in; it is checked (re-hashed) before it is seeded. */
+  add(facts: SeedFacts, counters: SeedCounters = freshCounters()): void {
+    if (this.entries.has(facts.infoHash)) return;
+    this.entries.set(facts.infoHash, { facts, counters, since: this.now(), seen: 0, retryAt: 0 });
+    this.checkQueue.push(facts.infoHash);
+    this.dirty = true;
+    void this.checkNext();
+  }
+
+  has(infoHash: string): boolean {
+    return this.entries.has(infoHash);
+  }
+
+  budgetViews(): BudgetView[] {
+    return [...this.entries.values()].map(({ facts, counters }) => ({ infoHash: facts.infoHash, size: facts.size, idle: counters.idle, addedAt: facts.addedAt }));
+  }
+
+  list(): TorrentView[] {
+    return [...this.entries.values()]
+      .map((entry) => this.view(entry))
+      .sort((a, b) => a.package.localeCompare(b.package) || a.version.localeCompare(b.version));
+  }
+
+  /**
+   * pause, resume or stop the named torrents; all or nothing when a name
+   * matches nothing. Returns the torrents as they are now, and those stopped.
+   */
+  change(command: ChangeCommand, targets: readonly string[], all: boolean): Promise<{ torrents: TorrentView[]; removed: RemovedView[] }> {
+    return this.exclusive(async () => {
+      const facts = [...this.entries.values()].map((entry) => entry.facts);
+      const { matched, unknown } = all ? { matched: facts.map((entry) => entry.infoHash), unknown: [] } : matchTargets(facts, targets);
+      if (unknown.length > 0) {
+        throw new AptTorrentError('E_NOT_SEEDED', `not seeded: ${unknown.join(', ')}`, { hint: '`apt-torrent seeding list` shows what is seeded; name a package, PACKAGE=VERSION or an infohash' });
+      }
+      const removed: RemovedView[] = [];
+      for (const infoHash of matched) {
+        const entry = this.entries.get(infoHash)!;
+        if (command === 'stop') {
+          const gone = await this.removeNow(infoHash, 'stopped by request');
+          if (gone) removed.push(gone);
+        } else if (command === 'pause' && !entry.counters.paused) {
+          entry.counters.paused = true;
+          await this.detach(entry);
+          this.options.log(`${label(entry.facts)}: paused`);
+        } else if (command === 'resume' && (entry.counters.paused || entry.counters.idle)) {
+          entry.counters.paused = false;
+          if (entry.counters.idle) {
+            // A fresh target, counted from now.
+            entry.counters.idle = false;
+            entry.counters.base = { uploaded: entry.counters.uploaded, seedSeconds: entry.counters.seedSeconds };
+          }
+          entry.since = this.now();
+          entry.retryAt = 0;
+          this.options.log(`${label(entry.facts)}: resumed`);
+        }
+      }
+      this.dirty = true;
+      await this.tickNow();
+      await this.flush();
+      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is Entry => entry !== undefined).map((entry) => this.view(entry));
+      return { torrents, removed };
+    });
+  }
+
+  /** Stop seeding a file and delete it from the store. */
+  remove(infoHash: string, why: string): Promise<RemovedView | undefined> {
+    return this.exclusive(() => this.removeNow(infoHash, why));
+  }
+
+  /**
+   * Once a second: count uploads and time, put torrents that met their
+   * target to idle, hand out the active slots, save when due.
+   */
+  tick(): Promise<void> {
+    return this.exclusive(() => this.tickNow());
+  }
+
+  /** Stop every torrent and save. */
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      for (const entry of this.entries.values()) await this.detach(entry);
+      this.closed = true;
+      this.dirty = true;
+      await this.flush();
+    });
+  }
+
+  /** Changes to torrents run one at a time: a tick must not attach what a command is detaching. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  private async removeNow(infoHash: string, why: string): Promise<RemovedView | undefined> {
+    const entry = this.entries.get(infoHash);
+    if (!entry) return undefined;
+    await this.detach(entry);
+    this.entries.delete(infoHash);
+    const index = this.checkQueue.indexOf(infoHash);
+    if (index >= 0) this.checkQueue.splice(index, 1);
+    const freed = await removeFromStore(this.options.store, entry.facts);
+    this.dirty = true;
+    this.options.log(`${label(entry.facts)}: removed from the store (${why}; ${formatBytes(freed)} freed)`);
+    return { package: entry.facts.package, version: entry.facts.version, infoHash, size: entry.facts.size, freed };
+  }
+
+  private async tickNow(): Promise<void> {
+    if (this.closed) return;
+    const now = this.now();
+    const elapsed = Math.max(0, (now - this.lastTick) / 1000);
+    this.lastTick = now;
+    for (const entry of this.entries.values()) {
+      if (!entry.torrent) continue;
+      this.count(entry);
+      entry.counters.seedSeconds += elapsed;
+      if (entry.torrent.numPeers > 0) entry.since = now;
+      if (!entry.counters.idle && targetMet(entry.counters, entry.facts.size, this.options.targets)) {
+        entry.counters.idle = true;
+        this.dirty = true;
+        this.options.log(`${label(entry.facts)}: idle (uploaded ${formatBytes(entry.counters.uploaded)}, ratio ${(entry.counters.uploaded / entry.facts.size).toFixed(2)}, seeded ${Math.round(entry.counters.seedSeconds)} s: target met)`);
+      }
+    }
+    const plan = schedule(
+      [...this.entries.values()].map((entry) => ({
+        infoHash: entry.facts.infoHash,
+        eligible: entry.torrentFile !== undefined && !entry.counters.paused && !entry.counters.idle && entry.retryAt <= now,
+        active: entry.torrent !== undefined,
+        since: entry.since,
+      })),
+      { maxActive: this.options.maxActive, rotateMs: this.options.rotateMs, now },
+    );
+    for (const infoHash of plan.stop) {
+      const entry = this.entries.get(infoHash)!;
+      await this.detach(entry);
+      entry.since = now;
+    }
+    for (const infoHash of plan.start) await this.attach(this.entries.get(infoHash)!);
+    if (this.dirty && now - this.lastSave >= this.options.saveEveryMs) await this.flush();
+  }
+
+  /** Save now if anything changed. Writes never overlap. */
+  flush(): Promise<void> {
+    if (!this.dirty) return this.saving;
+    this.dirty = false;
+    this.lastSave = this.now();
+    const snapshot = new Map([...this.entries].map(([infoHash, entry]) => [infoHash, structuredClone(entry.counters)]));
+    this.saving = this.saving.then(() => this.options.save(snapshot)).catch((error: Error) => {
+      this.dirty = true;
+      this.options.log(`cannot save the state: ${error.message}`);
+    });
+    return this.saving;
+  }
+
+  private view(entry: Entry): TorrentView {
+    const { facts, counters } = entry;
+    return {
+      package: facts.package,
+      version: facts.version,
+      architecture: facts.architecture,
+      infoHash: facts.infoHash,
+      name: facts.name,
+      size: facts.size,
+      uploaded: counters.uploaded + (entry.torrent ? entry.torrent.uploaded - entry.seen : 0),
+      ratio: Number(((counters.uploaded + (entry.torrent ? entry.torrent.uploaded - entry.seen : 0)) / facts.size).toFixed(3)),
+      peers: entry.torrent?.numPeers ?? 0,
+      state: stateOf(counters, entry.torrentFile !== undefined, entry.torrent !== undefined),
+      seedSeconds: Math.round(counters.seedSeconds),
+      addedAt: facts.addedAt,
+    };
+  }
+
+  private count(entry: Entry): void {
+    if (!entry.torrent) return;
+    const delta = entry.torrent.uploaded - entry.seen;
+    if (delta > 0) {
+      entry.counters.uploaded += delta;
+      entry.seen = entry.torrent.uploaded;
+      this.dirty = true;
+    }
+  }
+
+  private async attach(entry: Entry): Promise<void> {
+    if (entry.torrent || !entry.torrentFile || this.closed) return;
+    try {
+      // Checked again right before webtorrent opens it: a path in the store, a regular file, no symlink.
+      await checkInsideStore(this.options.store, entry.facts);
+    } catch (error) {
+      await this.removeNow(entry.facts.infoHash, `no longer a regular file in the store: ${(error as Error).message}`);
+      return;
+    }
+    const torrent = this.options.client.add(entry.torrentFile, {
+      path: dataDir(this.options.store, entry.facts.infoHash),
+      skipVerify: true,
+      storeCacheSlots: 0,
+    });
+    entry.torrent = torrent;
+    entry.seen = 0;
+    entry.since = this.now();
+    torrent.on('error', (error: Error) => {
+      this.options.log(`${label(entry.facts)}: BitTorrent error (${error.message}); trying again in ${RETRY_MS / 1000} s`);
+      entry.retryAt = this.now() + RETRY_MS;
+      void this.detach(entry);
+    });
+    // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
+    torrent.on('warning', () => {});
+  }
+
+  private async detach(entry: Entry): Promise<void> {
+    const torrent = entry.torrent;
+    if (!torrent) return;
+    this.count(entry);
+    entry.torrent = undefined;
+    entry.seen = 0;
+    await new Promise<void>((resolve) => torrent.destroy({ destroyStore: false }, () => resolve()));
+  }
+
+  /** Re-hash queued files one at a time: a file is seeded only once its SHA256 and infohash are proved again. */
+  private async checkNext(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      for (let infoHash = this.checkQueue.shift(); infoHash; infoHash = this.checkQueue.shift()) {
+        const entry = this.entries.get(infoHash);
+        if (!entry || this.closed) continue;
+        try {
+          await checkInsideStore(this.options.store, entry.facts);
+          const trackers = [...new Set([...entry.facts.trackers, ...this.options.trackers])];
+          entry.torrentFile = await verifyStored(dataPath(this.options.store, entry.facts), entry.facts, trackers);
+          entry.since = this.now();
+        } catch (error) {
+          if (this.entries.has(infoHash)) await this.remove(infoHash, `it failed its check: ${(error as Error).message}`);
+        }
+      }
+    } finally {
+      this.checking = false;
+    }
+    await this.tick();
+  }
+}
