@@ -27,8 +27,8 @@ export interface Daemon {
 }
 
 /** `apt-torrent seed` as its own process; ready once it says what it seeds. */
-export function startDaemon(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Daemon> {
-  const child = spawn(process.execPath, [CLI, 'seed'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+export function startDaemon(env: NodeJS.ProcessEnv, options: { args?: string[]; timeoutMs?: number } = {}): Promise<Daemon> {
+  const child = spawn(process.execPath, [CLI, ...(options.args ?? []), 'seed'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (chunk) => (log += chunk));
   const proc = new Proc(child, '');
@@ -37,7 +37,7 @@ export function startDaemon(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`apt-torrent seed did not get ready: ${log}`));
-    }, timeoutMs);
+    }, options.timeoutMs ?? 20_000);
     const onData = () => {
       if (/seeding \d+ file\(s\)/.test(log)) {
         clearTimeout(timer);
