@@ -18,7 +18,11 @@ export interface PackageEntry {
   sha256: string;
 }
 
-/** Split one stanza into its fields (continuation lines are joined with '\n'). */
+/**
+ * Split one stanza into its fields (continuation lines are joined with '\n').
+ * As in APT, a value's surrounding white space is not part of it, so a
+ * continuation line of blanks after `Filename: x` leaves `x`.
+ */
 export function parseStanza(text: string): Map<string, string> {
   const fields = new Map<string, string>();
   let current: string | undefined;
@@ -30,9 +34,11 @@ export function parseStanza(text: string): Map<string, string> {
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    current = line.slice(0, colon);
+    // `Filename :` is Filename to APT.
+    current = line.slice(0, colon).trimEnd();
     fields.set(current, line.slice(colon + 1).trim());
   }
+  for (const [key, value] of fields) fields.set(key, value.trimEnd());
   return fields;
 }
 
@@ -53,10 +59,14 @@ export function toEntry(fields: Map<string, string>): PackageEntry | undefined {
   };
 }
 
-/** Every file entry in a Packages index. */
+/**
+ * Every file entry in a Packages index. Stanzas end at an empty line only:
+ * APT reads a line of blanks as part of the stanza, and so must we, or the
+ * two would see different fields for the same file.
+ */
 export function parsePackages(text: string): PackageEntry[] {
   const entries: PackageEntry[] = [];
-  for (const stanza of text.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/)) {
+  for (const stanza of text.replace(/\r\n/g, '\n').split(/\n\n/)) {
     if (stanza.trim() === '') continue;
     const entry = toEntry(parseStanza(stanza));
     if (entry) entries.push(entry);
@@ -72,8 +82,9 @@ export function findByFilename(text: string, wanted: ReadonlySet<string>): Packa
   const found: PackageEntry[] = [];
   if (wanted.size === 0) return found;
   // A stanza may open with Filename; a leading newline makes every field look alike.
-  if (text.startsWith('Filename: ')) text = `\n${text}`;
-  const key = '\nFilename: ';
+  if (text.startsWith('Filename:')) text = `\n${text}`;
+  // No space required after the colon: APT does not require one either.
+  const key = '\nFilename:';
   let at = text.indexOf(key);
   while (at !== -1) {
     const valueStart = at + key.length;
@@ -86,7 +97,10 @@ export function findByFilename(text: string, wanted: ReadonlySet<string>): Packa
       let end = text.indexOf('\n\n', valueEnd);
       if (end === -1) end = text.length;
       const entry = toEntry(parseStanza(text.slice(start, end)));
-      if (entry) found.push(entry);
+      // A stanza names one file, by its last Filename (as APT reads it): take it once, then go on after it.
+      if (entry && wanted.has(entry.filename)) found.push(entry);
+      at = text.indexOf(key, end);
+      continue;
     }
     at = text.indexOf(key, valueEnd);
   }
