@@ -37,8 +37,8 @@ export function parsePrintUris(output: string): AptUri[] {
     if (!Number.isSafeInteger(bytes)) {
       throw new AptTorrentError('E_APT_PARSE', `apt-get printed an impossible size ${size} for ${cacheName}`);
     }
-    if (cacheName!.includes('/') || cacheName === '.' || cacheName === '..') {
-      throw new AptTorrentError('E_APT_PARSE', `apt-get printed a cache file name with path parts: ${cacheName}`);
+    if (/[/\0]/.test(cacheName!) || cacheName === '.' || cacheName === '..') {
+      throw new AptTorrentError('E_APT_PARSE', `apt-get printed a cache file name with path parts: ${JSON.stringify(cacheName)}`);
     }
     uris.push({ uri: uri!, cacheName: cacheName!, size: bytes, aptHash: hash ?? '' });
   }
