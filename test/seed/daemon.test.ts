@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -114,6 +116,38 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
     assert.equal(debRequests(), mark, 'the mirror served no .deb');
     const torrents = await waitForList(box.env, (all) => (all.find((torrent) => torrent.package === 'bigdata')?.uploaded ?? 0) >= 8 * MiB);
     assert.ok(torrents.find((torrent) => torrent.package === 'bigdata')!.ratio >= 1);
+  });
+
+  it('announces to the tracker and connects out to a leecher it learns of there (some peers cannot be reached the other way)', async () => {
+    const bigdesk = (await list(box.env)).find((torrent) => torrent.package === 'bigdesk')!;
+    // A leecher that only listens: it announces itself, then waits for the seeder to call.
+    const handshake = new Promise<Buffer>((resolve) => {
+      const server = createServer((socket) => {
+        let data = Buffer.alloc(0);
+        socket.on('data', (chunk) => {
+          data = Buffer.concat([data, chunk]);
+          if (data.length >= 68) {
+            resolve(data.subarray(0, 68));
+            socket.destroy();
+            server.close();
+          }
+        });
+      });
+      server.listen(0, '127.0.0.4', () => {
+        const { port } = server.address() as AddressInfo;
+        const announce = new URL(parseTorrent(readFileSync(`${debPath('bigdesk')}.torrent`)).trackers[0]!);
+        const binary = (hex: string) => [...Buffer.from(hex, 'hex')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+        const query = `info_hash=${binary(bigdesk.infoHash)}&peer_id=${binary('2d4c4c303030302d'.padEnd(40, '7'))}&port=${port}&uploaded=0&downloaded=0&left=${bigdesk.size}&compact=1&event=started`;
+        httpGet(`${announce.href}?${query}`, { localAddress: '127.0.0.4' }, (response) => response.resume());
+      });
+    });
+    // A resume announces again ("started"): the tracker's answer names the leecher.
+    assert.equal((await runCli(['seeding', 'pause', 'bigdesk'], box.env)).code, 0);
+    assert.equal((await runCli(['seeding', 'resume', 'bigdesk'], box.env)).code, 0);
+    const received = await Promise.race([handshake, new Promise<undefined>((resolve) => setTimeout(resolve, 10_000))]);
+    assert.ok(received, 'the daemon called the leecher');
+    assert.equal(received.subarray(1, 20).toString('latin1'), 'BitTorrent protocol');
+    assert.equal(received.subarray(28, 48).toString('hex'), bigdesk.infoHash);
   });
 
   it('pause stops uploads to a fresh leecher; resume restores them', async () => {
