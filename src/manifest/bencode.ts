@@ -95,6 +95,11 @@ export function rawValue(data: Uint8Array, key: string): Buffer | undefined {
   return undefined;
 }
 
+/** Hostile input quoted in a message: short, and with control characters escaped. */
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}...` : text);
+}
+
 function toBuffer(data: Uint8Array): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
 }
@@ -141,9 +146,9 @@ class Reader {
     if (end === -1) throw new BencodeError('unterminated integer', this.at);
     const text = this.data.toString('latin1', this.at + 1, end);
     // BEP 3: no leading zeros, no negative zero.
-    if (!/^(0|-?[1-9]\d*)$/.test(text)) throw new BencodeError(`invalid integer ${JSON.stringify(text)}`, this.at);
+    if (!/^(0|-?[1-9]\d*)$/.test(text)) throw new BencodeError(`invalid integer ${excerpt(text)}`, this.at);
     const value = Number(text);
-    if (!Number.isSafeInteger(value)) throw new BencodeError(`integer ${text} is too large`, this.at);
+    if (!Number.isSafeInteger(value)) throw new BencodeError(`integer ${excerpt(text)} is too large`, this.at);
     this.at = end + 1;
     return value;
   }
