@@ -293,6 +293,19 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
     assert.match(again.stdout, /Nothing to clean: the 1 seeded file\(s\) are all still in the Packages indexes/);
   });
 
+  it('clean --manifest-gone also names what the mirror stopped tracking; plain clean keeps it while it is indexed', async () => {
+    const announce = parseTorrent(readFileSync(`${debPath('bigdesk')}.torrent`)).trackers[0]!;
+    // bigdesk (3 MiB) falls under the new --min-size: still in the index, no longer in the manifest.
+    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', announce, '--min-size', '4MiB', '--share', '1'], process.env);
+    assert.equal(published.code, 0, published.stderr);
+    await aptUpdate(box);
+    const plain = await runCli(['clean', '--dry-run'], box.env);
+    assert.match(plain.stdout, /Nothing to clean/);
+    const gone = await runCli(['clean', '--dry-run', '--manifest-gone'], box.env);
+    assert.equal(gone.code, 0, gone.stderr);
+    assert.match(gone.stdout, /^Would remove bigdesk 2\.0 \(3\.0 MiB\): the manifest no longer lists it$/m);
+  });
+
   it('stop removes a package from the list and the store', async () => {
     const bigdesk = (await list(box.env)).find((torrent) => torrent.package === 'bigdesk')!;
     const stopped = await runCli(['seeding', 'stop', 'bigdesk'], box.env);
