@@ -13,8 +13,16 @@ _apt_torrent_subcommand() {
         '/plan') printf '%s\n' 'plan' ;;
         '/publish') printf '%s\n' 'publish' ;;
         '/serve') printf '%s\n' 'serve' ;;
+        '/seed') printf '%s\n' 'seed' ;;
+        '/seeding') printf '%s\n' 'seeding' ;;
+        '/clean') printf '%s\n' 'clean' ;;
         '/completion') printf '%s\n' 'completion' ;;
         '/help') printf '%s\n' 'help' ;;
+        'seeding/list') printf '%s\n' 'list' ;;
+        'seeding/pause') printf '%s\n' 'pause' ;;
+        'seeding/resume') printf '%s\n' 'resume' ;;
+        'seeding/stop') printf '%s\n' 'stop' ;;
+        'seeding/help') printf '%s\n' 'help' ;;
         *) return 1 ;;
     esac
 }
@@ -22,7 +30,8 @@ _apt_torrent_subcommand() {
 # The subcommands below PATH ("" is the top level).
 _apt_torrent_subcommands() {
     case "$1" in
-        '') printf '%s\n' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'publish' 'serve' 'completion' 'help' ;;
+        '') printf '%s\n' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' 'help' ;;
+        'seeding') printf '%s\n' 'list' 'pause' 'resume' 'stop' 'help' ;;
         *) return 1 ;;
     esac
 }
@@ -38,6 +47,14 @@ _apt_torrent_options() {
         'plan') printf '%s\n' '--json' '--manifest' '--no-torrent' '-h' '--help' ;;
         'publish') printf '%s\n' '--archive-root' '--suite' '--component' '--arch' '--base-url' '--tracker' '--popcon' '--share' '--min-size' '--out' '--torrent-root' '--rehash' '--dry-run' '--json' '-h' '--help' ;;
         'serve') printf '%s\n' '--archive-root' '--listen' '--tracker' '--trust-proxy' '--any-deb' '--base-url' '--torrent-root' '-h' '--help' ;;
+        'seed') printf '%s\n' '-h' '--help' ;;
+        'seeding') printf '%s\n' '-h' '--help' ;;
+        'seeding list') printf '%s\n' '--json' '--names' '-h' '--help' ;;
+        'seeding pause') printf '%s\n' '--all' '-h' '--help' ;;
+        'seeding resume') printf '%s\n' '--all' '-h' '--help' ;;
+        'seeding stop') printf '%s\n' '--all' '-h' '--help' ;;
+        'seeding help') printf '%s\n'  ;;
+        'clean') printf '%s\n' '--dry-run' '--manifest-gone' '-q' '--quiet' '-h' '--help' ;;
         'completion') printf '%s\n' '-h' '--help' ;;
         'help') printf '%s\n'  ;;
         *) return 1 ;;
@@ -83,8 +100,12 @@ _apt_torrent_operands() {
         'install') printf '%s\n' 'many' 'package' ;;
         'download') printf '%s\n' 'many' 'package' ;;
         'plan') printf '%s\n' 'many' 'package' ;;
+        'seeding pause') printf '%s\n' 'many' 'seeded' ;;
+        'seeding resume') printf '%s\n' 'many' 'seeded' ;;
+        'seeding stop') printf '%s\n' 'many' 'seeded' ;;
+        'seeding help') printf '%s\n' '1' 'words' 'list' 'pause' 'resume' 'stop' ;;
         'completion') printf '%s\n' '1' 'words' 'bash' 'zsh' 'fish' ;;
-        'help') printf '%s\n' '1' 'words' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'publish' 'serve' 'completion' ;;
+        'help') printf '%s\n' '1' 'words' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' ;;
         *) return 1 ;;
     esac
 }
