@@ -85,14 +85,20 @@ export function rawValue(data: Uint8Array, key: string): Buffer | undefined {
   const reader = new Reader(buffer);
   if (buffer[0] !== 0x64 /* d */) throw new BencodeError('expected a dictionary', 0);
   reader.at = 1;
+  let found: Buffer | undefined;
+  const names = new Set<string>();
+  // The whole dictionary is read: the value returned must be the only one under its key, as in `decode`.
   while (buffer[reader.at] !== 0x65 /* e */) {
     if (reader.at >= buffer.length) throw new BencodeError('unterminated dictionary', reader.at);
+    const at = reader.at;
     const name = reader.bytes().toString('latin1');
+    if (names.has(name)) throw new BencodeError(`duplicate key ${excerpt(name)}`, at);
+    names.add(name);
     const start = reader.at;
     reader.value(1);
-    if (name === key) return buffer.subarray(start, reader.at);
+    if (name === key) found = buffer.subarray(start, reader.at);
   }
-  return undefined;
+  return found;
 }
 
 /** Hostile input quoted in a message: short, and with control characters escaped. */
@@ -126,7 +132,10 @@ class Reader {
       // A null prototype: a key named __proto__ is data, not a prototype change.
       const dict = Object.create(null) as BDict;
       while (this.peekNotEnd()) {
+        const at = this.at;
         const key = this.bytes().toString('latin1');
+        // BEP 3 keys are unique; with two `info`s, which one is checked and which one is hashed would be a guess.
+        if (key in dict) throw new BencodeError(`duplicate key ${excerpt(key)}`, at);
         dict[key] = this.value(depth + 1);
       }
       this.at += 1;
