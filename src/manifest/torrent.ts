@@ -83,6 +83,17 @@ export function parseTorrent(data: Uint8Array): ParsedTorrent {
   if ('files' in info) throw new Error('a multi-file torrent; apt-torrent uses single-file torrents only');
   const name = asText(info.name, 'name');
   if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) throw new Error(`name ${JSON.stringify(name)} is not a plain file name`);
+  // webtorrent reads the same bytes with parse-torrent, which prefers `name.utf-8`, appends a single
+  // file's `path` to its name, and gives `__proto__` its JavaScript meaning (inheriting any of these):
+  // none of them may make it write another file than the one checked here.
+  for (const key of ['path', 'path.utf-8']) {
+    if (key in info) throw new Error(`info.${key} is not allowed in a single-file torrent`);
+  }
+  if (holdsProtoKey(info)) throw new Error('info holds a key named __proto__');
+  const utf8Name = info['name.utf-8'];
+  if (utf8Name !== undefined && !(Buffer.isBuffer(utf8Name) && utf8Name.equals(info.name as Buffer))) {
+    throw new Error('info.name.utf-8 names another file than info.name');
+  }
   const length = asInteger(info.length, 'length');
   const pieceLength = asInteger(info['piece length'], 'piece length');
   const pieces = info.pieces;
@@ -101,6 +112,13 @@ export function parseTorrent(data: Uint8Array): ParsedTorrent {
     trackers: [...trackers],
     webSeeds: seeds.filter(Buffer.isBuffer).map((url) => url.toString('utf8')),
   };
+}
+
+/** Whether a `__proto__` key sits anywhere inside (decode bounds the depth). */
+function holdsProtoKey(value: BValue): boolean {
+  if (Array.isArray(value)) return value.some(holdsProtoKey);
+  if (!isDict(value)) return false;
+  return '__proto__' in value || Object.values(value).some(holdsProtoKey);
 }
 
 function isDict(value: BValue | undefined): value is BDict {
