@@ -37,7 +37,12 @@ export interface SwarmCount {
 export function parseScrape(body: Uint8Array): Map<string, SwarmCount> {
   const root = decode(body);
   if (!isDict(root)) throw new Error('not a dictionary');
-  if (Buffer.isBuffer(root['failure reason'])) throw new Error(`tracker: ${root['failure reason'].toString('utf8')}`);
+  if (Buffer.isBuffer(root['failure reason'])) {
+    // The tracker's own words, but not at any length, nor with control characters for the terminal.
+    const reason = root['failure reason'].toString('utf8');
+    const shown = reason.length > 120 ? `${reason.slice(0, 120)}...` : reason;
+    throw new Error(`tracker: ${shown.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
+  }
   const files = root.files;
   if (!isDict(files)) throw new Error('no files dictionary');
   const counts = new Map<string, SwarmCount>();
