@@ -218,6 +218,7 @@ export class Seeder {
 
   private view(entry: Entry): TorrentView {
     const { facts, counters } = entry;
+    const uploaded = counters.uploaded + (entry.torrent ? entry.torrent.uploaded - entry.seen : 0);
     return {
       package: facts.package,
       version: facts.version,
@@ -225,8 +226,8 @@ export class Seeder {
       infoHash: facts.infoHash,
       name: facts.name,
       size: facts.size,
-      uploaded: counters.uploaded + (entry.torrent ? entry.torrent.uploaded - entry.seen : 0),
-      ratio: Number(((counters.uploaded + (entry.torrent ? entry.torrent.uploaded - entry.seen : 0)) / facts.size).toFixed(3)),
+      uploaded,
+      ratio: Number((uploaded / facts.size).toFixed(3)),
       peers: entry.torrent?.numPeers ?? 0,
       state: stateOf(counters, entry.torrentFile !== undefined, entry.torrent !== undefined),
       seedSeconds: Math.round(counters.seedSeconds),
@@ -253,18 +254,26 @@ export class Seeder {
       await this.removeNow(entry.facts.infoHash, `no longer a regular file in the store: ${(error as Error).message}`);
       return;
     }
-    const torrent = this.options.client.add(entry.torrentFile, {
-      path: dataDir(this.options.store, entry.facts.infoHash),
-      skipVerify: true,
-      storeCacheSlots: 0,
-    });
+    const failed = (error: Error) => {
+      this.options.log(`${label(entry.facts)}: BitTorrent error (${error.message}); trying again in ${RETRY_MS / 1000} s`);
+      entry.retryAt = this.now() + RETRY_MS;
+    };
+    let torrent: Torrent;
+    try {
+      // Verified by checkNext just now: webtorrent need not read the file again.
+      torrent = this.options.client.add(entry.torrentFile, { path: dataDir(this.options.store, entry.facts.infoHash), skipVerify: true, storeCacheSlots: 0 });
+    } catch (error) {
+      failed(error as Error);
+      return;
+    }
     entry.torrent = torrent;
     entry.seen = 0;
     entry.since = this.now();
     torrent.on('error', (error: Error) => {
-      this.options.log(`${label(entry.facts)}: BitTorrent error (${error.message}); trying again in ${RETRY_MS / 1000} s`);
-      entry.retryAt = this.now() + RETRY_MS;
-      void this.detach(entry);
+      failed(error);
+      void this.exclusive(async () => {
+        if (entry.torrent === torrent) await this.detach(entry);
+      });
     });
     // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
     torrent.on('warning', () => {});
