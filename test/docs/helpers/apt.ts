@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { buildRepo } from '../../helpers/repo.js';
 import { TestMirror } from '../../helpers/mirror.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../../helpers/sandbox.js';
@@ -32,6 +33,7 @@ export async function aptForCompletion(): Promise<AptForCompletion> {
     async close() {
       await mirror.stop();
       removeSandbox(sandbox);
+      rmSync(repo.root, { recursive: true, force: true });
     },
   };
 }
