@@ -130,6 +130,13 @@ function isUrl(text: string, protocols: readonly string[]): boolean {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
+  let json: string;
+  try {
+    // A long string is cut before it is quoted, not after.
+    json = JSON.stringify(typeof value === 'string' && value.length > 60 ? value.slice(0, 60) : value);
+  } catch {
+    // JSON.parse reads arrays nested far deeper than JSON.stringify can write them back.
+    return Array.isArray(value) ? 'an array nested too deeply to show' : 'an object nested too deeply to show';
+  }
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
