@@ -40,6 +40,11 @@ export function parsePopcon(text: string): Popcon {
       continue;
     }
     const count = Number(inst);
+    // A count past 2^53 is not a count (Number('9'.repeat(400)) is Infinity): it would outweigh every real one.
+    if (!Number.isSafeInteger(count)) {
+      skipped.push({ line: index + 1, text: line.slice(0, 80) });
+      continue;
+    }
     if (count > (installs.get(name) ?? -1)) installs.set(name, count);
   }
   return { installs, skipped };
