@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Apt, type AptVerb } from '../apt/apt.js';
@@ -84,7 +85,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   const { downloadAll } = await downloadModule;
   if (config['torrent.scrape'] && wanted.some((file) => file.route === 'torrent')) {
     const { routeEmptySwarms } = await import('../fetch/swarm-probe.js');
-    wanted = await routeEmptySwarms(wanted, network, 2000);
+    wanted = await routeEmptySwarms(wanted, network, 2000, (infoHash) => existsSync(join(dirs.partial, 'apt-torrent', infoHash)));
   }
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
   const display = await createProgressDisplay(progressMode(context.stderr, quiet), context.stderr, wanted.reduce((sum, file) => sum + file.size, 0), wanted.length);

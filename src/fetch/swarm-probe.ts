@@ -14,8 +14,14 @@ const debug = debuglog('apt-torrent');
  * scraped (UDP, no /scrape, down) leaves its files to BitTorrent, where the
  * fetch policy decides.
  */
-export async function routeEmptySwarms(files: readonly PlannedFile[], network: Network, timeoutMs: number): Promise<PlannedFile[]> {
-  const torrents = files.filter((file) => file.route === 'torrent' && file.torrent);
+export async function routeEmptySwarms(
+  files: readonly PlannedFile[],
+  network: Network,
+  timeoutMs: number,
+  hasPartial: (infoHash: string) => boolean,
+): Promise<PlannedFile[]> {
+  // Pieces kept from an interrupted run stay on the torrent path: only the rest is fetched.
+  const torrents = files.filter((file) => file.route === 'torrent' && file.torrent && !hasPartial(file.torrent.infoHash));
   if (torrents.length === 0) return [...files];
   const byScrape = new Map<string, Set<string>>();
   const unscrapable = new Set<string>();
@@ -50,5 +56,6 @@ export async function routeEmptySwarms(files: readonly PlannedFile[], network: N
       if (!counts || (swarm && (swarm.complete > 0 || swarm.incomplete > 0))) occupied.add(hash);
     }
   }
-  return files.map((file) => (file.route === 'torrent' && file.torrent && !occupied.has(file.torrent.infoHash) ? { ...file, route: 'http' } : file));
+  const empty = new Set(torrents.map((file) => file.torrent!.infoHash).filter((hash) => !occupied.has(hash)));
+  return files.map((file) => (file.route === 'torrent' && empty.has(file.torrent!.infoHash) ? { ...file, route: 'http' } : file));
 }

@@ -75,19 +75,24 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const path = join(dir, torrent.files[0]!.name);
   const counts = { peers: 0, mirror: 0 };
   const peerMeter = new SpeedMeter();
+  const allMeter = new SpeedMeter();
+  const mirrorJoined: { at?: number } = {};
   const guard = new PeerGuard(torrent, (address) => options.client.blocked?.add(address));
   torrent.on('wire', (wire: Wire) => {
     const kind: ByteSource = wire.type === 'webSeed' ? 'mirror' : 'peers';
     wire.on('download', (count: number) => {
       counts[kind] += count;
       if (kind === 'peers') peerMeter.add(count);
+      allMeter.add(count);
       options.events.bytes(file, count, kind);
     });
   });
-  gateWebSeed(torrent, file.uri, source.trackers.length > 0, peerMeter, options);
+  gateWebSeed(torrent, file.uri, source.trackers.length > 0, peerMeter, options, () => {
+    mirrorJoined.at = Date.now();
+  });
 
   try {
-    await runUntilComplete(file, torrent, path, counts, options);
+    await runUntilComplete(file, torrent, path, counts, options, () => ({ rate: allMeter.rate(), mirrorJoinedMs: mirrorJoined.at }));
   } finally {
     await new Promise<void>((resolve) => torrent.destroy({ destroyStore: false }, () => resolve()));
   }
@@ -110,7 +115,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
  * Add the mirror APT chose as web seed when the policy says so: at once
  * when no one can have the file, else once peers have had their chance.
  */
-function gateWebSeed(torrent: Torrent, uri: string, hasTrackers: boolean, peerMeter: SpeedMeter, knobs: WebSeedKnobs): void {
+function gateWebSeed(torrent: Torrent, uri: string, hasTrackers: boolean, peerMeter: SpeedMeter, knobs: WebSeedKnobs, joined: () => void): void {
   const started = Date.now();
   let trackerSeeders: number | undefined;
   let added = false;
@@ -122,6 +127,7 @@ function gateWebSeed(torrent: Torrent, uri: string, hasTrackers: boolean, peerMe
       clearInterval(timer);
       debug('%s: web seed joins after %d ms (tracker seeders %s, peers %d)', torrent.name, Date.now() - started, trackerSeeders, peers);
       torrent.addWebSeed(uri);
+      joined();
     }
   };
   // The tracker's answer says whether anyone has the file; webtorrent does not pass it on, its tracker client does.
@@ -149,7 +155,14 @@ function addTorrent(client: WebTorrent, data: Buffer, dir: string, maxWebConns: 
 }
 
 /** Watch the torrent once a second; hand the gaps to HTTP when the policy says so. */
-function runUntilComplete(file: PlannedFile, torrent: Torrent, path: string, counts: { mirror: number }, options: TorrentFetchOptions): Promise<void> {
+function runUntilComplete(
+  file: PlannedFile,
+  torrent: Torrent,
+  path: string,
+  counts: { mirror: number },
+  options: TorrentFetchOptions,
+  speed: () => { rate: number; mirrorJoinedMs?: number },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let lastDownloaded = torrent.downloaded;
     let lastProgressMs = Date.now();
@@ -178,7 +191,7 @@ function runUntilComplete(file: PlannedFile, torrent: Torrent, path: string, cou
         lastProgressMs = Date.now();
       }
       const decision = decide(
-        { nowMs: Date.now(), lastProgressMs, peers: torrent.numPeers - torrent.wires.filter((wire) => wire.type === 'webSeed').length, done: torrent.done, httpActive, mirrorFailed },
+        { nowMs: Date.now(), lastProgressMs, peers: torrent.wires.filter((wire) => wire.type !== 'webSeed').length, done: torrent.done, httpActive, mirrorFailed, ...speed() },
         options,
       );
       if (decision !== 'wait') debug('%s: %s (peers %d, downloaded %d, mirror failed %s)', file.cacheName, decision, torrent.wires.length, torrent.downloaded, mirrorFailed);

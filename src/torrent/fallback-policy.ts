@@ -7,6 +7,10 @@
  * up to 10 s). So:
  * - no new verified bytes for `stallMs` and no peer connected: HTTP takes over;
  * - peers connected but silent for 4 x `stallMs`: HTTP takes over;
+ * - the mirror joined as web seed, but the file still crawls (below
+ *   `minRate`) for `stallMs`: HTTP takes over the missing pieces. webtorrent
+ *   gives a slow peer's reserved pieces to nobody else, so a trickling peer
+ *   would otherwise hold the file for as long as it likes;
  * - when the mirror has failed (404, unreachable), only peers are left:
  *   keep waiting on them, and give up after `peerWaitMs` without progress.
  */
@@ -19,11 +23,17 @@ export interface TorrentState {
   httpActive: boolean;
   /** HTTP was tried and failed in a way that retrying will not fix. */
   mirrorFailed: boolean;
+  /** When the mirror joined as web seed (undefined: not yet). */
+  mirrorJoinedMs?: number;
+  /** Bytes per second over the last few seconds, from everyone. */
+  rate: number;
 }
 
 export interface PolicyKnobs {
   stallMs: number;
   peerWaitMs: number;
+  /** Below this rate (bytes/s) a file counts as crawling. */
+  minPeerRate: number;
 }
 
 export type Decision = 'wait' | 'http' | 'give-up' | 'done';
@@ -35,7 +45,8 @@ export function decide(state: TorrentState, knobs: PolicyKnobs): Decision {
   if (state.httpActive) return 'wait';
   if (silentFor >= knobs.stallMs && state.peers === 0) return 'http';
   if (silentFor >= knobs.stallMs * 4) return 'http';
-  return 'wait';
+  const crawling = state.mirrorJoinedMs !== undefined && state.nowMs - state.mirrorJoinedMs >= knobs.stallMs && state.rate < knobs.minPeerRate;
+  return crawling ? 'http' : 'wait';
 }
 
 /** What decides whether the mirror joins as web seed yet. */

@@ -67,8 +67,12 @@ export function seedDir(file: string, mutate?: (data: Buffer) => void): string {
 }
 
 /** Our own torrent client seeding a copy of `file`. */
-export function startOurSeeder(torrent: string, dataDir: string, options: { skipVerify?: boolean } = {}): Promise<Proc> {
-  return Proc.start(process.execPath, [SEEDER, torrent, dataDir, ...(options.skipVerify ? ['--skip-verify'] : [])], /seeding \d+ complete/);
+export function startOurSeeder(torrent: string, dataDir: string, options: { skipVerify?: boolean; uploadLimit?: number } = {}): Promise<Proc> {
+  return Proc.start(process.execPath, [
+    SEEDER, torrent, dataDir,
+    ...(options.skipVerify ? ['--skip-verify'] : []),
+    ...(options.uploadLimit ? ['--upload-limit', String(options.uploadLimit)] : []),
+  ], /seeding \d+ complete/);
 }
 
 /** aria2 (a third-party client) seeding a copy of `file`, bound to `address`. */

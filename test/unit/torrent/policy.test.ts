@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { decide, shouldAddWebSeed } from '../../../src/torrent/fallback-policy.js';
 import { missingRanges } from '../../../src/torrent/missing-ranges.js';
 
-const knobs = { stallMs: 10_000, peerWaitMs: 120_000 };
-const state = (over: Partial<Parameters<typeof decide>[0]>) => ({ nowMs: 100_000, lastProgressMs: 100_000, peers: 0, done: false, httpActive: false, mirrorFailed: false, ...over });
+const knobs = { stallMs: 10_000, peerWaitMs: 120_000, minPeerRate: 1 << 20 };
+const state = (over: Partial<Parameters<typeof decide>[0]>) => ({ nowMs: 100_000, lastProgressMs: 100_000, peers: 0, done: false, httpActive: false, mirrorFailed: false, rate: 10 << 20, ...over });
 
 describe('fallback policy', () => {
   it('waits while bytes flow, hands over to HTTP after a silent stall with no peers', () => {
@@ -15,6 +15,13 @@ describe('fallback policy', () => {
   it('gives connected peers four times as long (slow unchoking peers are common)', () => {
     assert.equal(decide(state({ lastProgressMs: 80_000, peers: 2 }), knobs), 'wait');
     assert.equal(decide(state({ lastProgressMs: 60_000, peers: 2 }), knobs), 'http');
+  });
+
+  it('hands a crawling file to HTTP once the mirror has been in for stallMs (a trickling peer holds its pieces)', () => {
+    assert.equal(decide(state({ peers: 1, rate: 50_000, mirrorJoinedMs: 95_000 }), knobs), 'wait');
+    assert.equal(decide(state({ peers: 1, rate: 50_000, mirrorJoinedMs: 85_000 }), knobs), 'http');
+    assert.equal(decide(state({ peers: 1, rate: 50_000 }), knobs), 'wait', 'the mirror has not joined: peers still have their chance');
+    assert.equal(decide(state({ peers: 1, rate: 5 << 20, mirrorJoinedMs: 0 }), knobs), 'wait');
   });
 
   it('when the mirror failed, waits on peers and gives up only after peerWait', () => {

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CLI, runCli } from '../helpers/cli.js';
+import { TestMirror } from '../helpers/mirror.js';
+import { freePort } from '../helpers/nginx.js';
+import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { Proc, seedDir, startOurSeeder } from '../helpers/swarm.js';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const MiB = 1024 * 1024;
+
+describe('slow peers and interrupted torrent downloads', () => {
+  let repo: TestRepo;
+  let mirror: TestMirror;
+  let tracker: Proc;
+  const sandboxes: Sandbox[] = [];
+  const deb = () => join(repo.root, repo.pool.get('slowdata')!);
+
+  before(async () => {
+    repo = buildRepo([{ name: 'slowdata', version: '1.0', payload: 6 * MiB }]);
+    mirror = new TestMirror(repo.root);
+    await mirror.start();
+    const port = await freePort();
+    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB', '--share', '1'], process.env);
+    assert.equal(published.code, 0, published.stderr);
+    tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+  });
+
+  after(async () => {
+    await tracker.stop();
+    await mirror.stop();
+    for (const box of sandboxes) removeSandbox(box);
+  });
+
+  const fresh = async (torrent: Record<string, unknown>) => {
+    const box = createSandbox(mirror.url);
+    writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state'), torrent }));
+    await aptUpdate(box);
+    sandboxes.push(box);
+    return box;
+  };
+
+  it('a peer that trickles (50 KB/s) does not hold the file hostage: the mirror joins after the delay', async () => {
+    const slow = await startOurSeeder(`${deb()}.torrent`, seedDir(deb()), { uploadLimit: 50_000 });
+    try {
+      const box = await fresh({ webSeedDelay: 1, stallSeconds: 3 });
+      const started = Date.now();
+      const result = await runCli(['download', 'slowdata'], box.env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(Date.now() - started < 20_000, 'bounded: 6 MiB at 50 KB/s alone would take two minutes');
+      assert.match(result.stderr, /torrent: .* from peers, .* from the mirror/);
+      assert.equal(sha256(readFileSync(join(box.archives, 'slowdata_1.0_all.deb'))), sha256(readPool(repo, 'slowdata')));
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('a torrent download killed with -9 resumes: the next run keeps the verified pieces', async () => {
+    const seeder = await startOurSeeder(`${deb()}.torrent`, seedDir(deb()), { uploadLimit: 1_000_000 });
+    try {
+      // The mirror stays out (long delay) so only the slow peer feeds the first run.
+      const box = await fresh({ webSeedDelay: 600, minPeerRate: 1 });
+      const child = spawn(process.execPath, [CLI, 'download', 'slowdata'], { env: box.env, stdio: 'ignore' });
+      const partialDir = join(box.archives, 'partial/apt-torrent');
+      const partialFile = () => {
+        if (!existsSync(partialDir)) return undefined;
+        const [hash] = readdirSync(partialDir);
+        const file = hash ? join(partialDir, hash, 'slowdata_1.0_all.deb') : undefined;
+        return file && existsSync(file) ? file : undefined;
+      };
+      for (let waited = 0; waited < 200; waited += 1) {
+        const file = partialFile();
+        if (file && statSync(file).size >= 3 * MiB) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+      assert.equal(existsSync(join(box.archives, 'slowdata_1.0_all.deb')), false, 'nothing unverified in the cache');
+      assert.ok(partialFile(), 'the partial torrent data is kept');
+      await seeder.stop();
+
+      // No peers now (the tracker's scrape says so), default settings: the kept pieces
+      // still take the torrent path, and the mirror as web seed sends only what is missing.
+      writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state') }));
+      const mark = mirror.requests.length;
+      const again = await runCli(['download', 'slowdata'], box.env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /torrent: 0 B from peers/);
+      const fromMirror = mirror.requests.slice(mark).filter((request) => request.path.endsWith('.deb')).reduce((sum, request) => sum + request.bytes, 0);
+      assert.ok(fromMirror < readPool(repo, 'slowdata').length * 0.8, `mirror sent ${fromMirror} bytes: the kept pieces were not fetched again`);
+      assert.equal(sha256(readFileSync(join(box.archives, 'slowdata_1.0_all.deb'))), sha256(readPool(repo, 'slowdata')));
+    } finally {
+      await seeder.stop();
+    }
+  });
+});
