@@ -41,8 +41,8 @@ _apt_torrent_options() {
     case "$1" in
         '') printf '%s\n' '-V' '--version' '-c' '--config' '-o' '--option' '-h' '--help' ;;
         'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
-        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
+        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
         'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
         'plan') printf '%s\n' '--json' '--manifest' '--no-torrent' '-h' '--help' ;;
         'publish') printf '%s\n' '--archive-root' '--suite' '--component' '--arch' '--base-url' '--tracker' '--popcon' '--share' '--min-size' '--out' '--torrent-root' '--rehash' '--dry-run' '--json' '-h' '--help' ;;

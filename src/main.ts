@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
     interrupts += 1;
     // A second Ctrl-C means now.
     if (interrupts > 1) process.exit(EXIT.interrupted);
-    process.stderr.write(`\napt-torrent: ${signal}: stopping; partial downloads are kept and resume on the next run\n`);
+    process.stderr.write(`\napt-torrent: ${signal}: stopping\n`);
     controller.abort(new AptTorrentError('E_INTERRUPTED', `interrupted by ${signal}`));
   };
   process.on('SIGINT', onSignal);

@@ -89,7 +89,7 @@ export const schema = {
   'torrent.maxWebConns': integer(1, 32, 8, 'Parallel HTTP connections per file to the mirror acting as web seed.'),
   'torrent.scrape': flag(true, 'Ask the trackers (one scrape each) who is in the swarms before starting BitTorrent; files whose swarms are empty then come over plain HTTP at once, which is faster than a web seed.'),
   'torrent.webSeedDelay': integer(0, 600, 3, 'Seconds peers get to carry a file before the mirror joins as web seed (the mirror joins at once when the tracker knows no seeder). Longer saves the mirror more; shorter makes thin swarms faster.'),
-  'torrent.minPeerRate': size(1024 * 1024, 'After torrent.webSeedDelay, the mirror joins as web seed whenever peers carry less than this many bytes per second.'),
+  'torrent.minPeerRate': size(1024 * 1024, 'After torrent.webSeedDelay, the mirror joins as web seed whenever peers carry less than this many bytes per second; once it has joined, a file still slower than this for torrent.stallSeconds gets its missing pieces over plain HTTP.'),
   'torrent.stallSeconds': integer(1, 3600, 10, 'Seconds without new verified bytes (and no peer connected) before HTTP fills what is missing; with peers connected, four times this.'),
   'torrent.peerWaitSeconds': integer(1, 86400, 120, 'When the mirror cannot serve a file, seconds to keep waiting on silent peers before giving up.'),
   'seed.enabled': flag(false, 'Run the seeding daemon (`apt-torrent seed`) and hand it the files that came by torrent. Off unless you opt in: seeding uploads to other machines.'),
@@ -102,7 +102,7 @@ export const schema = {
   'seed.ratio': decimal(0, 1000, 2, 'A torrent goes idle once it has uploaded this many times its size (0: no ratio target).'),
   'seed.seedTime': duration(0, 'A torrent goes idle once it has been seeded this long, e.g. 30d (0: no time target).'),
   'seed.diskBudget': size(10 * 1024 ** 3, 'Most bytes the seeding store may hold. New files that would exceed it first push out idle ones, oldest first, and are not seeded if that is not enough (0: no budget).'),
-  stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state (records of verified files, resume data).', (value) => value.startsWith('/'), 'an absolute path'),
+  stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state: the seeding store and its state file, the manifest cache, and files waiting for the seeder.', (value) => value.startsWith('/'), 'an absolute path'),
 } as const;
 
 export type ConfigKey = keyof typeof schema;

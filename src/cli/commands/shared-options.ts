@@ -1,4 +1,6 @@
-import type { OptionSpec } from '../command.js';
+import type { Config } from '../../config/schema.js';
+import type { DownloadSummary } from '../../fetch/download-all.js';
+import type { Context, OptionSpec } from '../command.js';
 
 /** Options of every command that downloads. */
 export const fetchOptions: OptionSpec[] = [
@@ -15,4 +17,18 @@ export function routeOptions(): OptionSpec[] {
   ];
 }
 
+export const noSeedOption: OptionSpec = { flags: '--no-seed', description: 'do not hand the files that came by torrent to the seeder' };
+
 export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer yes to apt-get\'s questions (passed on as -y)' };
+
+/**
+ * After a successful apt-get run: record the verified manifest files for the
+ * seeder, and tell a running daemon to take them now (else it takes them at
+ * its next start). Loaded on use, like everything past argument parsing.
+ */
+export async function handOverAfterInstall(context: Context, config: Config, summary: DownloadSummary | undefined): Promise<void> {
+  if (!summary || summary.torrents.length === 0) return;
+  const { handOver, notifySeeder } = await import('../../seed/handover.js');
+  const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(`W: ${message}\n`));
+  if (recorded > 0 && config['seed.enabled']) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(`N: ${message}\n`));
+}

@@ -1,18 +1,20 @@
 import type { AptVerb } from '../../apt/apt.js';
 import type { CommandSpec } from '../command.js';
-import { fetchOptions, yesOption } from './shared-options.js';
+import { fetchOptions, handOverAfterInstall, noSeedOption, yesOption } from './shared-options.js';
 
 function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSpec {
   return {
     name,
     summary,
-    options: [yesOption, ...fetchOptions],
+    options: [yesOption, ...fetchOptions, noSeedOption],
     passesAptOptions: true,
     help: `Runs \`apt-get ${verb}\` once every file it needs is verified in the archive cache.`,
     async run(context, input) {
       const { aptArgs, fetchForApt } = await import('../fetch-for-apt.js');
-      const { apt } = await fetchForApt(context, verb, input);
-      return apt.runAptGet(verb, aptArgs(input));
+      const { apt, config, summary } = await fetchForApt(context, verb, input);
+      const status = await apt.runAptGet(verb, aptArgs(input));
+      if (status === 0 && input.options.seed !== false) await handOverAfterInstall(context, config, summary);
+      return status;
     },
   };
 }
