@@ -9,6 +9,8 @@ import { Writable } from 'node:stream';
  */
 export class HashingFileWriter extends Writable {
   written = 0;
+  /** The write in flight, if any: a broken connection can end the pipeline before it lands. */
+  private pending: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly file: FileHandle,
@@ -24,7 +26,7 @@ export class HashingFileWriter extends Writable {
       done(new TooLargeError(this.written + chunk.length, this.limit));
       return;
     }
-    this.file.write(chunk).then(
+    this.pending = this.file.write(chunk).then(
       () => {
         this.hash.update(chunk);
         this.written += chunk.length;
@@ -33,6 +35,16 @@ export class HashingFileWriter extends Writable {
       },
       (error: Error) => done(error),
     );
+  }
+
+  /**
+   * Resolves once no write is in flight. Read `written` (and the hash) only
+   * after this when the pipeline failed: the chunk being written then still
+   * reaches the file and the hash, and a resume from a count without it
+   * would append the same bytes twice.
+   */
+  settled(): Promise<void> {
+    return this.pending.then(() => undefined);
   }
 }
 

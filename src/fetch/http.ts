@@ -197,6 +197,7 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
       await pipeline(stream, writer);
     }
   } catch (error) {
+    await writer.settled();
     throw new PartialProgress(writer.written, offset + writer.written, hash, interruption ?? error);
   } finally {
     clearInterval(watchdog);
