@@ -6,7 +6,7 @@
  * their spread and ratios to apt-get, and writes the figures as JSON.
  * Not a test: nothing here asserts a timing.
  *
- *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,seeders,swarm,startup,scale] [--k 1,2,4,8] [--smoke] [--json FILE]
+ *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,seeders,swarm,seeder,startup,scale] [--k 1,2,4,8] [--smoke] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,13 +14,14 @@ import { parseArgs } from 'node:util';
 import type { Row } from './fixture.js';
 import { coldScenario, coldTorrentScenario, tailScenario } from './scenario-http.js';
 import { scaleScenario } from './scenario-scale.js';
+import { seederScenario } from './scenario-seeder.js';
 import { startupScenario } from './scenario-startup.js';
 import { seedersScenario, swarmScenario } from './scenario-swarm.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,seeders,swarm,startup,scale' },
+    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,seeders,swarm,seeder,startup,scale' },
     k: { type: 'string', default: '1,2,4,8' },
     smoke: { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench-results.json' },
@@ -35,6 +36,7 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   tail: () => tailScenario(smoke, runs),
   seeders: () => seedersScenario(smoke, runs),
   swarm: () => swarmScenario(smoke, runs, ks),
+  seeder: () => seederScenario(smoke),
   startup: () => startupScenario(smoke, runs),
   scale: () => scaleScenario(runs),
 };

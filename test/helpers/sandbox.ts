@@ -46,10 +46,7 @@ export function createSandbox(mirrorUrl: string): Sandbox {
   writeFileSync(join(dir, 'apt.conf'), config);
   // apt-torrent's own state stays in the sandbox too.
   mkdirSync(join(dir, 'xdg/apt-torrent'), { recursive: true });
-  writeFileSync(join(dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(dir, 'apt-torrent-state') }));
-  // apt-torrent's own state stays in the sandbox too.
-  mkdirSync(join(dir, 'xdg/apt-torrent'), { recursive: true });
-  writeFileSync(join(dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(dir, 'apt-torrent-state') }));
+  writeFileSync(join(dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(dir, 'apt-torrent-state'), seed: { socket: join(dir, 'seed.sock') } }));
   const env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), XDG_CONFIG_HOME: join(dir, 'xdg'), DEBIAN_FRONTEND: 'noninteractive' };
   return { dir, root, archives: join(dir, 'cache/archives'), env };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -75,6 +75,9 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
 
   it('with nobody in the swarm (the tracker\'s scrape says so), plain HTTP fetches the files at once', async () => {
     const box = await fresh();
+    const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, JSON.stringify({ ...config, seed: { ...config.seed, enabled: true } }));
     const mark = mirror.requests.length;
     const result = await runCli(['install', '-y', 'bigdata', 'tinylib'], box.env);
     assert.equal(result.code, 0, result.stderr);
@@ -83,6 +86,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     assert.equal(servedSince(mark, 'bigdata'), readPool(repo, 'bigdata').length, 'every byte once from the mirror');
     const pending = JSON.parse(readFileSync(join(box.dir, 'apt-torrent-state/pending-seeds.json'), 'utf8'));
     assert.deepEqual(pending.map((entry: { package: string }) => entry.package), ['bigdata'], 'handed over for seeding');
+    assert.match(result.stderr, /N: the seeding daemon is not running; 1 file\(s\) are seeded when it starts/);
   });
 
   it('takes the big files from peers (our seeder and aria2), leaving the mirror nearly idle', async () => {
@@ -92,8 +96,9 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     }
     const box = await fresh();
     const mark = mirror.requests.length;
-    const result = await runCli(['install', '-y', '--no-seed', 'bigdata', 'bigdesk', 'tinylib'], box.env);
+    const result = await runCli(['install', '-y', 'bigdata', 'bigdesk', 'tinylib'], box.env);
     assert.equal(result.code, 0, result.stderr);
+    assert.ok(!existsSync(join(box.dir, 'apt-torrent-state/pending-seeds.json')), 'seeding is off: nothing recorded for it');
     assert.equal(installed(box).get('bigdesk'), '2.0');
     const big = readPool(repo, 'bigdata').length + readPool(repo, 'bigdesk').length;
     const fromMirror = servedSince(mark, 'bigdata') + servedSince(mark, 'bigdesk');

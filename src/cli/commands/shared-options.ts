@@ -27,8 +27,9 @@ export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer 
  * its next start). Loaded on use, like everything past argument parsing.
  */
 export async function handOverAfterInstall(context: Context, config: Config, summary: DownloadSummary | undefined): Promise<void> {
-  if (!summary || summary.torrents.length === 0) return;
+  // Seeding is opt-in: with it off, nothing is even recorded for later.
+  if (!summary || summary.torrents.length === 0 || !config['seed.enabled']) return;
   const { handOver, notifySeeder } = await import('../../seed/handover.js');
   const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(`W: ${message}\n`));
-  if (recorded > 0 && config['seed.enabled']) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(`N: ${message}\n`));
+  if (recorded > 0) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(`N: ${message}\n`));
 }
