@@ -16,7 +16,18 @@ export type Fault =
   /** Answer Range requests with the whole file (200), as python's http.server does. */
   | { kind: 'ignore-range' }
   /** Send the body in 16 KiB chunks at about this rate (a busy mirror). */
-  | { kind: 'slow'; bytesPerSecond: number };
+  | { kind: 'slow'; bytesPerSecond: number }
+  /** Send the body one byte a second: the socket never goes quiet, the file never arrives; `times` requests. */
+  | { kind: 'drip'; times: number }
+  /** Declare a Content-Length `delta` bytes off the body sent; a longer one ends with the connection cut. */
+  | { kind: 'content-length'; delta: number; times: number }
+  /** Send the headers, then close the connection. */
+  | { kind: 'close-after-headers'; times: number }
+  /**
+   * Answer a Range request with 206 for other bytes: `shift` bytes later, saying so in Content-Range
+   * (`honest`), or `shift` bytes earlier while claiming the range asked for.
+   */
+  | { kind: 'other-range'; shift: number; honest: boolean; times: number };
 
 export interface Request {
   path: string;
@@ -91,6 +102,11 @@ export class TestMirror {
       response.writeHead(active.status).end();
       return;
     }
+    if (active?.kind === 'drip' || active?.kind === 'content-length' || active?.kind === 'close-after-headers' || active?.kind === 'other-range') {
+      active.times -= 1;
+      this.misbehave(active, file, size, request, response, record);
+      return;
+    }
     let start = 0;
     let end = size - 1;
     const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
@@ -135,6 +151,50 @@ export class TestMirror {
     });
     stream.pipe(response, { end: !cutShort });
     if (cutShort) stream.on('end', () => setTimeout(() => response.socket?.destroy(), 20));
+  }
+
+  /** The faults that bend HTTP itself; a Range is honoured as `bytes=N-` (all apt-torrent asks for). */
+  private misbehave(fault: Extract<Fault, { kind: 'drip' | 'content-length' | 'close-after-headers' | 'other-range' }>, file: string, size: number, request: IncomingMessage, response: ServerResponse, record: Request): void {
+    const body = readFileSync(file);
+    const asked = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+    const start = asked ? Number(asked[1]) : 0;
+    const status = asked ? 206 : 200;
+    const rangeHeader = (from: number) => (asked ? { 'content-range': `bytes ${from}-${size - 1}/${size}` } : {});
+    record.status = status;
+    if (fault.kind === 'drip') {
+      response.writeHead(status, { 'content-length': size - start, ...rangeHeader(start) });
+      let sent = start;
+      const drop = () => {
+        if (response.destroyed || sent >= size) {
+          clearInterval(timer);
+          response.end();
+          return;
+        }
+        record.bytes += 1;
+        response.write(body.subarray(sent, sent + 1));
+        sent += 1;
+      };
+      const timer = setInterval(drop, 1000);
+      drop();
+      response.on('close', () => clearInterval(timer));
+    } else if (fault.kind === 'content-length') {
+      const slice = body.subarray(start);
+      response.writeHead(status, { 'content-length': slice.length + fault.delta, ...rangeHeader(start) });
+      record.bytes = slice.length;
+      response.end(slice);
+      if (fault.delta > 0) setTimeout(() => response.socket?.destroy(), 50);
+    } else if (fault.kind === 'close-after-headers') {
+      response.writeHead(status, { 'content-length': size - start, ...rangeHeader(start) });
+      response.flushHeaders();
+      setTimeout(() => response.socket?.destroy(), 50);
+    } else {
+      // Honest: a later range, said so. Lying: as many bytes as asked for, taken `shift` bytes earlier.
+      const from = !asked ? 0 : fault.honest ? Math.min(size - 1, start + fault.shift) : Math.max(0, start - fault.shift);
+      const slice = body.subarray(from, fault.honest ? size : from + (size - start));
+      response.writeHead(status, { 'content-length': slice.length, ...rangeHeader(fault.honest ? from : start) });
+      record.bytes = slice.length;
+      response.end(slice);
+    }
   }
 
   private drip(file: string, start: number, length: number, rate: number, record: Request, response: ServerResponse): void {

@@ -1,0 +1,161 @@
+/**
+ * A mirror that bends HTTP: drips, lies about Content-Length, hangs up after
+ * the headers, answers a Range with other bytes. Each time the file either
+ * arrives whole and verified, or the download fails with a clear error in
+ * bounded time; nothing unverified reaches the archive cache.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { AptTorrentError } from '../../src/errors.js';
+import { fetchVerified, keepAliveAgents, type HttpOptions } from '../../src/fetch/http.js';
+import { runCli } from '../helpers/cli.js';
+import { TestMirror, type Fault } from '../helpers/mirror.js';
+import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, createSandbox, removeSandbox } from '../helpers/sandbox.js';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('network faults, one file through fetchVerified', () => {
+  const root = mkdtempSync(join(tmpdir(), 'apt-torrent-faults-net-'));
+  const body = randomBytes(300_000);
+  const mirror = new TestMirror(root);
+  const agents = keepAliveAgents(4);
+  let work: string;
+  let partial: string;
+  let final: string;
+
+  before(async () => {
+    mkdirSync(join(root, 'pool'));
+    writeFileSync(join(root, 'pool/f.deb'), body);
+    await mirror.start();
+  });
+  after(async () => {
+    await mirror.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'apt-torrent-faults-cache-'));
+    partial = join(work, 'f.deb.partial');
+    final = join(work, 'f.deb');
+    mirror.requests.length = 0;
+    mirror.faults.clear();
+  });
+
+  const fetch = (options: Partial<HttpOptions> = {}) =>
+    fetchVerified(
+      { uri: `${mirror.url}pool/f.deb`, size: body.length, sha256: sha256(body), partialPath: partial, finalPath: final },
+      { retries: 3, timeoutMs: 3000, agentsFor: () => agents, sleep: async () => {}, ...options },
+    );
+  const withFault = (fault: Fault) => mirror.faults.set('/pool/f.deb', fault);
+  const ranges = () => mirror.requests.map((request) => request.range ?? 'none');
+  const verified = () => {
+    assert.equal(sha256(readFileSync(final)), sha256(body));
+    assert.equal(existsSync(partial), false);
+  };
+
+  it('a mirror dripping one byte a second trips the low-speed watchdog; the retry resumes and completes', async () => {
+    withFault({ kind: 'drip', times: 1 });
+    const started = Date.now();
+    await fetch({ lowSpeed: { bytesPerSecond: 100, seconds: 1 } });
+    assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+    verified();
+    assert.equal(mirror.requests.length, 2);
+    assert.match(ranges()[1]!, /^bytes=\d+-$/, 'resumed where the drip stopped');
+  });
+
+  it('a mirror that only ever drips fails clearly after the retries, in bounded time, with nothing in the cache', async () => {
+    withFault({ kind: 'drip', times: 100 });
+    const started = Date.now();
+    await assert.rejects(fetch({ retries: 1, lowSpeed: { bytesPerSecond: 100, seconds: 1 } }), (error: AptTorrentError) => {
+      assert.equal(error.code, 'E_DOWNLOAD');
+      assert.match(error.message, /f\.deb: download failed after 2 attempt\(s\) from http:.*: the transfer stayed below 100 bytes\/s for 1 s/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    assert.equal(existsSync(final), false);
+  });
+
+  it('a Content-Length longer than the body (then a cut connection): the file still verifies', async () => {
+    withFault({ kind: 'content-length', delta: 1000, times: 1 });
+    await fetch();
+    verified();
+  });
+
+  it('a Content-Length shorter than the body: the rest is fetched with Range, the extra bytes do not poison the next response', async () => {
+    withFault({ kind: 'content-length', delta: -1000, times: 1 });
+    await fetch();
+    verified();
+    // got reports the broken socket while the body still streams: the resume starts wherever the file got to.
+    assert.equal(mirror.requests.length, 2);
+    assert.match(ranges()[1]!, /^bytes=[1-9]\d*-$/);
+  });
+
+  it('a mirror that closes after the headers is retried; when it keeps doing so, the error says how often', async () => {
+    withFault({ kind: 'close-after-headers', times: 2 });
+    await fetch();
+    verified();
+    assert.equal(mirror.requests.length, 3);
+    rmSync(final);
+    withFault({ kind: 'close-after-headers', times: 100 });
+    await assert.rejects(fetch({ retries: 2 }), /E_DOWNLOAD|download failed after 3 attempt\(s\)/);
+    assert.equal(existsSync(final), false);
+  });
+
+  it('a Range answered with another range (said so in Content-Range) restarts from byte 0', async () => {
+    writeFileSync(partial, body.subarray(0, 100_000));
+    withFault({ kind: 'other-range', shift: 5000, honest: true, times: 100 });
+    const outcome = await fetch();
+    verified();
+    assert.equal(outcome.downloaded, body.length, 'not one byte of the wrong range was written');
+    assert.deepEqual(ranges(), ['bytes=100000-', 'none']);
+  });
+
+  it('a Range answered with other bytes than Content-Range claims: the hash catches it, one clean restart fixes it', async () => {
+    writeFileSync(partial, body.subarray(0, 100_000));
+    withFault({ kind: 'other-range', shift: 5000, honest: false, times: 100 });
+    await fetch();
+    verified();
+    assert.deepEqual(ranges(), ['bytes=100000-', 'none']);
+  });
+});
+
+describe('network faults through the CLI', () => {
+  let repo: TestRepo;
+  let mirror: TestMirror;
+  before(async () => {
+    repo = buildRepo([{ name: 'drip', version: '1.0', payload: 20_000 }]);
+    mirror = new TestMirror(repo.root);
+    await mirror.start();
+  });
+  after(async () => {
+    await mirror.stop();
+    rmSync(repo.root, { recursive: true, force: true });
+  });
+
+  it('http.lowSpeedLimit and http.lowSpeedTime from the config bound a dripping mirror', async () => {
+    const box = createSandbox(mirror.url);
+    try {
+      writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({
+        stateDir: join(box.dir, 'state'),
+        http: { lowSpeedLimit: 1000, lowSpeedTime: 5, retries: 1 },
+      }));
+      await aptUpdate(box);
+      const path = `/${repo.pool.get('drip')}`;
+      mirror.faults.set(path, { kind: 'drip', times: 1 });
+      const started = Date.now();
+      const result = await runCli(['download', 'drip'], box.env, { timeoutMs: 30_000 });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
+      const mine = mirror.requests.filter((request) => request.path === path);
+      assert.equal(mine.length, 2);
+      assert.match(mine[1]!.range ?? '', /^bytes=[1-9]\d*-$/, 'the retry resumed');
+      assert.equal(sha256(readFileSync(join(box.archives, 'drip_1.0_all.deb'))), sha256(readPool(repo, 'drip')));
+    } finally {
+      removeSandbox(box);
+    }
+  });
+});
