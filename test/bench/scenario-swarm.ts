@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TestPackage } from '../helpers/repo.js';
 import { CLI } from '../helpers/cli.js';
 import { Proc, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
+import { configureSeeding, startDaemon } from '../seed/helpers/daemon.js';
 import { bigAndSmall, clearArchives, makeArchive, makeSandbox, MiB, type Archive, type Row } from './fixture.js';
 import { measure, median, spread } from './measure.js';
 
@@ -71,56 +72,62 @@ export async function seedersScenario(smoke: boolean, runs: number): Promise<Row
 
 /**
  * K machines arriving a few seconds apart, the same big set, a mirror that
- * limits each connection (a busy mirror). Each machine seeds what it got
- * once done (the seeding daemon's job; here our seeder process). Mirror
- * bytes per copy of the payload, and each machine's time against apt-get's
- * on the same limited mirror.
+ * limits each connection (a busy mirror). Each machine runs the seeding
+ * daemon (`apt-torrent seed`, seed.enabled) and `apt-torrent install -y`,
+ * which hands what it got to its daemon: the real path, nothing simulated.
+ * Mirror bytes per copy of the payload, and each machine's install time
+ * against `apt-get install -y` on the same limited mirror.
  */
-export async function swarmScenario(smoke: boolean, runs: number, ks: number[]): Promise<Row[]> {
+export async function swarmScenario(smoke: boolean, runs: number, ks: number[], torrent: Record<string, unknown> = {}): Promise<Row[]> {
   const packages = bigAndSmall(smoke ? 0.04 : 0.16, 0, 'swarm');
   const payload = packages.reduce((sum, pkg) => sum + pkg.payload, 0);
   const rate = smoke ? '20m' : '4m';
+  const gapMs = smoke ? 300 : 2000;
   const archive = await makeArchive(packages, { publish: true, rateLimit: rate });
   const names = packages.map((pkg) => pkg.name);
+  const label = Object.keys(torrent).length > 0 ? ` (${JSON.stringify({ torrent })})` : '';
   const rows: Row[] = [];
   try {
     const aptTimes: number[] = [];
-    for (let run = 0; run < runs; run += 1) {
+    for (let run = 0; run < Math.min(runs, 3); run += 1) {
       const sandbox = await makeSandbox(archive);
-      aptTimes.push((await measure('apt-get', ['install', '--download-only', '-y', '-qq', ...names], sandbox.env)).ms);
+      aptTimes.push((await measure('apt-get', ['install', '-y', '-qq', ...names], sandbox.env)).ms);
       sandbox.close();
     }
     for (const k of ks) {
       const copies: number[] = [];
       const medians: number[] = [];
       for (let run = 0; run < Math.max(1, Math.floor(runs / 2)); run += 1) {
-        const seeders: Proc[] = [];
-        const sandboxes = await Promise.all(Array.from({ length: k }, () => makeSandbox(archive)));
-        const before = archive.mirror.bytesServed('.deb');
-        const times = await Promise.all(sandboxes.map(async (sandbox, index) => {
-          await new Promise((resolve) => setTimeout(resolve, index * (smoke ? 300 : 2000)));
-          const result = await measure(process.execPath, [CLI, 'download', '-q', ...names], sandbox.env);
-          for (const pkg of published(archive, packages)) {
-            const file = join(sandbox.archives, archive.repo.pool.get(pkg.name)!.split('/').pop()!);
-            seeders.push(await startOurSeeder(`${join(archive.repo.root, archive.repo.pool.get(pkg.name)!)}.torrent`, seedDir(file)));
-          }
-          return result.ms;
+        const machines = await Promise.all(Array.from({ length: k }, async () => {
+          const sandbox = await makeSandbox(archive);
+          configureSeeding(join(sandbox.dir, 'xdg/apt-torrent/config.json'), {}, Object.keys(torrent).length > 0 ? { torrent } : {});
+          return { sandbox, daemon: await startDaemon(sandbox.env, { timeoutMs: 60_000 }) };
         }));
-        copies.push((archive.mirror.bytesServed('.deb') - before) / payload);
-        medians.push(median(times));
-        for (const seeder of seeders) await seeder.stop();
-        for (const sandbox of sandboxes) sandbox.close();
+        const before = archive.mirror.bytesServed('.deb');
+        try {
+          const times = await Promise.all(machines.map(async ({ sandbox }, index) => {
+            await new Promise((resolve) => setTimeout(resolve, index * gapMs));
+            return (await measure(process.execPath, [CLI, 'install', '-y', '-q', ...names], sandbox.env)).ms;
+          }));
+          copies.push((archive.mirror.bytesServed('.deb') - before) / payload);
+          medians.push(median(times));
+        } finally {
+          for (const { sandbox, daemon } of machines) {
+            await daemon.stop();
+            sandbox.close();
+          }
+        }
       }
       rows.push({
-        scenario: `swarm: K=${k} machines ${smoke ? 0.3 : 2} s apart, mirror limit_rate ${rate}/connection, ${(payload / MiB).toFixed(0)} MiB`,
+        scenario: `swarm: K=${k} machines ${gapMs / 1000} s apart, mirror limit_rate ${rate}/connection, ${(payload / MiB).toFixed(0)} MiB${label}`,
         measure: 'mirror copies of the payload',
         aptGet: String(k),
         aptTorrent: copies.map((value) => value.toFixed(2)).join(', '),
         ratio: Number((median(copies) / k).toFixed(2)),
         target: k === 8 ? '<= 1.2 copies' : '-',
       }, {
-        scenario: `swarm: K=${k}`,
-        measure: 'median machine time, ms',
+        scenario: `swarm: K=${k}${label}`,
+        measure: 'median machine install time, ms',
         aptGet: spread(aptTimes),
         aptTorrent: spread(medians),
         ratio: Number((median(medians) / median(aptTimes)).toFixed(2)),
