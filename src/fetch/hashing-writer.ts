@@ -26,15 +26,27 @@ export class HashingFileWriter extends Writable {
       done(new TooLargeError(this.written + chunk.length, this.limit));
       return;
     }
-    this.pending = this.file.write(chunk).then(
-      () => {
-        this.hash.update(chunk);
-        this.written += chunk.length;
-        this.onBytes(chunk.length);
-        done();
-      },
+    this.pending = this.writeAll(chunk).then(
+      () => done(),
       (error: Error) => done(error),
     );
+  }
+
+  /**
+   * write(2) may take only part of a chunk without an error (a file system
+   * filling up does that, just before ENOSPC): write the rest, and hash and
+   * count exactly the bytes that landed, so the hash never runs ahead of the file.
+   */
+  private async writeAll(chunk: Buffer): Promise<void> {
+    for (let offset = 0; offset < chunk.length;) {
+      const { bytesWritten } = await this.file.write(chunk, offset, chunk.length - offset);
+      if (bytesWritten <= 0) throw new Error(`the file system took none of ${chunk.length - offset} bytes`);
+      const landed = chunk.subarray(offset, offset + bytesWritten);
+      this.hash.update(landed);
+      this.written += bytesWritten;
+      this.onBytes(bytesWritten);
+      offset += bytesWritten;
+    }
   }
 
   /**
