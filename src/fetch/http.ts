@@ -95,7 +95,7 @@ export async function fetchVerified(target: FetchTarget, options: HttpOptions): 
             ({ offset, hash } = await truncate(file));
           }
           if (failure.kind === 'fatal' || attempt >= options.retries || options.signal?.aborted) {
-            throw downloadError(target, error, attempt + 1);
+            throw downloadError(target, error, attempt + 1, offset);
           }
           await sleep(retryDelay(attempt));
           continue;
@@ -229,12 +229,13 @@ export class RangeIgnoredError extends Error {
   }
 }
 
-function downloadError(target: FetchTarget, error: unknown, attempts: number): AptTorrentError {
+function downloadError(target: FetchTarget, error: unknown, attempts: number, offset: number): AptTorrentError {
   if (error instanceof AptTorrentError) return error;
   const name = target.finalPath.split('/').pop();
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') {
-    return new AptTorrentError('E_DISK_FULL', `no space left in ${target.partialPath.replace(/[^/]*$/, '')} while writing ${name} (${target.size} bytes)`, {
+    const needed = `${target.size - offset} more bytes needed, ${target.size} in all`;
+    return new AptTorrentError('E_DISK_FULL', `no space left in ${target.partialPath.replace(/[^/]*$/, '')} while writing ${name} (${needed})`, {
       hint: 'free some space there (e.g. `apt-get clean`), then run again: what was downloaded is kept',
       cause: error,
     });
