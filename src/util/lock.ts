@@ -21,6 +21,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Why a lock file cannot be created, and what to do; the directory is APT's archive cache. */
+const HINTS: Record<string, string> = {
+  EACCES: 'apt-torrent writes into APT\'s archive cache: run it as root (sudo)',
+  EPERM: 'apt-torrent writes into APT\'s archive cache: run it as root (sudo)',
+  EROFS: 'APT\'s archive cache is on a read-only file system: remount it read-write, or point Dir::Cache::archives at a writable directory (-o Dir::Cache::archives=DIR)',
+  ENOSPC: 'the file system of APT\'s archive cache is full: free some space there (e.g. `apt-get clean`)',
+  ENOENT: 'APT\'s archive cache does not exist: create it, or check Dir::Cache::archives',
+};
+
 /**
  * Take an exclusive lock file (O_EXCL). A lock left by a process that no
  * longer runs (kill -9, power loss) is taken over; a live owner is named in
@@ -40,9 +49,10 @@ export async function acquireLock(path: string, command: string): Promise<Lock> 
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
         throw new AptTorrentError('E_LOCKED', `cannot create the lock file ${path}: ${(error as Error).message}`, {
-          hint: 'apt-torrent writes into APT\'s archive cache: run it as root (sudo)',
+          hint: HINTS[code ?? ''] ?? HINTS.EACCES,
           cause: error,
         });
       }
