@@ -12,7 +12,7 @@ export class PeerGuard {
   private readonly strikes = new Map<Wire, number>();
   readonly banned = new Set<string>();
 
-  constructor(private readonly torrent: Torrent, private readonly block: (address: string) => void) {
+  constructor(torrent: Torrent, private readonly block: (address: string) => void) {
     torrent.on('wire', (wire: Wire) => {
       if (wire.type === 'webSeed') return; // the mirror is checked by SHA256 at the end
       wire.on('piece', (index: number) => {

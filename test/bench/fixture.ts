@@ -1,10 +1,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, runCli } from '../helpers/cli.js';
-import { freePort, Nginx } from '../helpers/nginx.js';
+import { Nginx } from '../helpers/nginx.js';
 import { buildRepo, type TestPackage, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc } from '../helpers/swarm.js';
+import { Proc, publishWithTracker } from '../helpers/swarm.js';
 
 export const MiB = 1024 * 1024;
 
@@ -20,13 +19,7 @@ export async function makeArchive(packages: TestPackage[], options: { publish?: 
   const repo = buildRepo(packages);
   const mirror = new Nginx(repo.root, { rateLimit: options.rateLimit });
   await mirror.start();
-  let tracker: Proc | undefined;
-  if (options.publish) {
-    const port = await freePort();
-    const result = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB'], process.env);
-    if (result.code !== 0) throw new Error(`publish failed: ${result.stderr}`);
-    tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
-  }
+  const tracker = options.publish ? (await publishWithTracker(repo.root, mirror.url, [])).tracker : undefined;
   return {
     repo,
     mirror,

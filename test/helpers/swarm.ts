@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI } from './cli.js';
+import { CLI, runCli } from './cli.js';
 import { freePort } from './nginx.js';
 
 const SEEDER = fileURLToPath(new URL('./seeder-process.js', import.meta.url));
@@ -47,10 +47,18 @@ export class Proc {
   }
 }
 
-/** `apt-torrent serve --tracker` on the archive: the swarm's tracker at /announce. */
-export async function startTracker(archiveRoot: string): Promise<{ proc: Proc; announce: string }> {
-  const proc = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', archiveRoot, '--listen', '127.0.0.1:0', '--tracker'], /http:\/\/127\.0\.0\.1:\d+\//);
-  return { proc, announce: `${proc.ready}announce` };
+/**
+ * What a mirror operator does: `apt-torrent publish` over the archive (all
+ * files of at least 1 MiB, announcing to a tracker on a free loopback port),
+ * then `apt-torrent serve --tracker` as that tracker.
+ */
+export async function publishWithTracker(archiveRoot: string, baseUrl: string, extra: string[] = ['--share', '1']): Promise<{ tracker: Proc; announce: string }> {
+  const port = await freePort();
+  const announce = `http://127.0.0.1:${port}/announce`;
+  const result = await runCli(['publish', '--archive-root', archiveRoot, '--suite', 'stable', '--base-url', baseUrl, '--tracker', announce, '--min-size', '1MiB', ...extra], process.env);
+  if (result.code !== 0) throw new Error(`publish failed (${result.code}): ${result.stderr}`);
+  const tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', archiveRoot, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+  return { tracker, announce };
 }
 
 /** A copy of a file in a fresh directory, as a seeder's data. */

@@ -10,10 +10,9 @@ import { parseTorrent } from '../../src/manifest/torrent.js';
 import { withTrackersOnly } from '../../src/torrent/accept-torrent.js';
 import { runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
-import { freePort } from '../helpers/nginx.js';
 import { buildRepo, indexRepo, readPool, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc } from '../helpers/swarm.js';
+import { Proc, publishWithTracker } from '../helpers/swarm.js';
 import { aria2Leech, configureSeeding, list, sha256, startDaemon, stateOf, waitForList, type Daemon } from './helpers/daemon.js';
 
 const MiB = 1024 * 1024;
@@ -50,10 +49,7 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
     ]);
     mirror = new TestMirror(repo.root);
     await mirror.start();
-    const port = await freePort();
-    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB', '--share', '1'], process.env);
-    assert.equal(published.code, 0, published.stderr);
-    tracker = await Proc.start(process.execPath, [join(import.meta.dirname, '../../src/main.js'), 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+    ({ tracker } = await publishWithTracker(repo.root, mirror.url));
     box = createSandbox(mirror.url);
     // No ratio or time target unless a test sets one: transfers here must not make a torrent idle.
     configureSeeding(configFile(), { socket: join(box.dir, 'seed.sock'), ratio: 0 });

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
-import { freePort } from '../helpers/nginx.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc, seedDir, startOurSeeder } from '../helpers/swarm.js';
+import { Proc, publishWithTracker, seedDir, startOurSeeder } from '../helpers/swarm.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const MiB = 1024 * 1024;
@@ -25,10 +24,7 @@ describe('slow peers and interrupted torrent downloads', () => {
     repo = buildRepo([{ name: 'slowdata', version: '1.0', payload: 6 * MiB }]);
     mirror = new TestMirror(repo.root);
     await mirror.start();
-    const port = await freePort();
-    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB', '--share', '1'], process.env);
-    assert.equal(published.code, 0, published.stderr);
-    tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+    ({ tracker } = await publishWithTracker(repo.root, mirror.url));
   });
 
   after(async () => {

@@ -13,7 +13,7 @@ import { TestMirror } from '../helpers/mirror.js';
 import { freePort } from '../helpers/nginx.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
+import { Proc, publishWithTracker, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
 
 const run = promisify(execFile);
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -37,11 +37,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     ]);
     mirror = new TestMirror(repo.root);
     await mirror.start();
-    const port = await freePort();
-    const announce = `http://127.0.0.1:${port}/announce`;
-    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', announce, '--min-size', '1MiB', '--share', '1'], process.env);
-    assert.equal(published.code, 0, published.stderr);
-    tracker = await Proc.start(process.execPath, [join(import.meta.dirname, '../../src/main.js'), 'serve', '--archive-root', repo.root, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+    ({ tracker } = await publishWithTracker(repo.root, mirror.url));
   });
 
   after(async () => {
