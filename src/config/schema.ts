@@ -87,7 +87,7 @@ export const schema = {
   'torrent.utp': flag(false, 'Also use uTP. Off by default: 20-30x slower than TCP in webtorrent 2.8.'),
   'torrent.maxActive': integer(1, 64, 4, 'How many files are downloaded over BitTorrent at the same time.'),
   'torrent.maxWebConns': integer(1, 32, 8, 'Parallel HTTP connections per file to the mirror acting as web seed.'),
-  'torrent.scrape': flag(true, 'Ask the trackers (one scrape each) who is in the swarms before starting BitTorrent; files whose swarms are empty then come over plain HTTP at once, which is faster than a web seed.'),
+  'torrent.scrape': flag(false, 'Ask the trackers (one scrape each) who is in the swarms before starting BitTorrent, and fetch files of empty swarms over plain HTTP without starting it: saves BitTorrent\'s start-up on a fast, idle mirror, but machines arriving meanwhile cannot see this one and go to the mirror too.'),
   'torrent.webSeedDelay': integer(0, 600, 3, 'Seconds peers get to carry a file before the mirror joins as web seed (the mirror joins at once when the tracker knows no seeder). Longer saves the mirror more; shorter makes thin swarms faster.'),
   'torrent.minPeerRate': size(1024 * 1024, 'After torrent.webSeedDelay, the mirror joins as web seed whenever peers carry less than this many bytes per second; once it has joined, a file still slower than this for torrent.stallSeconds gets its missing pieces over plain HTTP.'),
   'torrent.stallSeconds': integer(1, 3600, 10, 'Seconds without new verified bytes (and no peer connected) before HTTP fills what is missing; with peers connected, four times this.'),

@@ -6,31 +6,56 @@ import { classifyFailure, retryDelay } from './retry-policy.js';
 
 /**
  * Write the given byte ranges of a file from the mirror, in place (the
- * torrent's file keeps what peers gave). A server that ignores Range gets
- * the whole file written from the start instead. Retries resume inside a
- * range. Verification is the caller's: the whole file's SHA256 at the end.
+ * torrent's file keeps what peers gave), up to `connections` at a time: a
+ * busy mirror limits each connection, not the client. A server that ignores
+ * Range gets the whole file written from the start instead (once; the other
+ * requests are stopped). Retries resume inside a range. Verification is the
+ * caller's: the whole file's SHA256 at the end.
  */
-export async function fillRanges(uri: string, path: string, ranges: ReadonlyArray<readonly [number, number]>, options: Omit<HttpOptions, 'lowSpeed'>): Promise<void> {
+export async function fillRanges(uri: string, path: string, ranges: ReadonlyArray<readonly [number, number]>, connections: number, options: Omit<HttpOptions, 'lowSpeed'>): Promise<void> {
   // Created if no piece was written yet; never truncated, never O_APPEND (which would ignore positions).
   const file = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
-  try {
-    for (const [start, end] of ranges) {
+  const siblings = new AbortController();
+  const stopSiblings = () => siblings.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stopSiblings, { once: true });
+  let wholeFile = false;
+  let firstError: unknown;
+  const queue = [...ranges];
+  const worker = async () => {
+    for (let range = queue.shift(); range && !wholeFile; range = queue.shift()) {
+      const [start, end] = range;
       let position = start;
-      for (let attempt = 0; position <= end; attempt += 1) {
-        options.signal?.throwIfAborted();
+      for (let attempt = 0; position <= end && !wholeFile; attempt += 1) {
+        siblings.signal.throwIfAborted();
         try {
-          const whole = await fetchRange(uri, position, end, file, options, (count) => {
+          const whole = await fetchRange(uri, position, end, file, { ...options, signal: siblings.signal }, (count) => {
             position += count;
           });
-          if (whole) return;
+          if (whole) {
+            wholeFile = true;
+            siblings.abort();
+            return;
+          }
           if (position <= end) throw new Error(`the server ended the range at ${position} of ${end + 1}`);
         } catch (error) {
-          if (classifyFailure(error).kind === 'fatal' || attempt >= options.retries || options.signal?.aborted) throw error;
+          if (wholeFile) return;
+          if (classifyFailure(error).kind === 'fatal' || attempt >= options.retries || siblings.signal.aborted) {
+            // The first real failure is the one to report; the others only stopped because of it.
+            if (!siblings.signal.aborted) firstError ??= error;
+            siblings.abort();
+            throw error;
+          }
           await (options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(retryDelay(attempt));
         }
       }
     }
+  };
+  try {
+    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(connections, ranges.length)) }, worker));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed && !wholeFile) throw firstError ?? failed.reason;
   } finally {
+    options.signal?.removeEventListener('abort', stopSiblings);
     await file.close();
   }
 }

@@ -9,9 +9,9 @@ import { redactUri } from '../apt/auth-conf.js';
 import { AptTorrentError } from '../errors.js';
 import { fetchCached } from '../manifest/fetch-cached.js';
 import { acceptTorrent, withTrackersOnly } from '../torrent/accept-torrent.js';
-import { decide, shouldAddWebSeed, type PolicyKnobs, type WebSeedKnobs } from '../torrent/fallback-policy.js';
+import { decide, mirrorDecision, type PolicyKnobs, type WebSeedKnobs } from '../torrent/fallback-policy.js';
 import { SpeedMeter } from '../cli/speed-meter.js';
-import { missingRanges } from '../torrent/missing-ranges.js';
+import { missingRanges, splitRanges } from '../torrent/missing-ranges.js';
 import { PeerGuard } from '../torrent/peer-guard.js';
 import type { HttpOptions } from './http.js';
 import type { Network } from './network.js';
@@ -87,12 +87,17 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
       options.events.bytes(file, count, kind);
     });
   });
-  gateWebSeed(torrent, file.uri, source.trackers.length > 0, peerMeter, options, () => {
+  const httpNow = { requested: false, wake: () => {} };
+  gateMirror(torrent, file.uri, source.trackers.length > 0, peerMeter, options, (how) => {
     mirrorJoined.at = Date.now();
+    if (how === 'http') {
+      httpNow.requested = true;
+      httpNow.wake();
+    }
   });
 
   try {
-    await runUntilComplete(file, torrent, path, counts, options, () => ({ rate: allMeter.rate(), mirrorJoinedMs: mirrorJoined.at }));
+    await runUntilComplete(file, torrent, path, counts, options, () => ({ rate: allMeter.rate(), mirrorJoinedMs: mirrorJoined.at }), httpNow);
   } finally {
     await new Promise<void>((resolve) => torrent.destroy({ destroyStore: false }, () => resolve()));
   }
@@ -112,23 +117,23 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
 }
 
 /**
- * Add the mirror APT chose as web seed when the policy says so: at once
- * when no one can have the file, else once peers have had their chance.
+ * Let the mirror in when the policy says so: for the whole file over plain
+ * HTTP when no one can have it, else as web seed once peers have had their chance.
  */
-function gateWebSeed(torrent: Torrent, uri: string, hasTrackers: boolean, peerMeter: SpeedMeter, knobs: WebSeedKnobs, joined: () => void): void {
+function gateMirror(torrent: Torrent, uri: string, hasTrackers: boolean, peerMeter: SpeedMeter, knobs: WebSeedKnobs, joined: (how: 'web-seed' | 'http') => void): void {
   const started = Date.now();
   let trackerSeeders: number | undefined;
   let added = false;
   const check = () => {
     if (added || torrent.destroyed || torrent.done) return;
     const peers = torrent.wires.filter((wire) => wire.type !== 'webSeed').length;
-    if (shouldAddWebSeed({ elapsedMs: Date.now() - started, hasTrackers, trackerSeeders, peers, peerRate: peerMeter.rate() }, knobs)) {
-      added = true;
-      clearInterval(timer);
-      debug('%s: web seed joins after %d ms (tracker seeders %s, peers %d)', torrent.name, Date.now() - started, trackerSeeders, peers);
-      torrent.addWebSeed(uri);
-      joined();
-    }
+    const decision = mirrorDecision({ elapsedMs: Date.now() - started, hasTrackers, trackerSeeders, peers, peerRate: peerMeter.rate() }, knobs);
+    if (decision === 'wait') return;
+    added = true;
+    clearInterval(timer);
+    debug('%s: the mirror joins (%s) after %d ms (tracker seeders %s, peers %d)', torrent.name, decision, Date.now() - started, trackerSeeders, peers);
+    if (decision === 'web-seed') torrent.addWebSeed(uri);
+    joined(decision);
   };
   // The tracker's answer says whether anyone has the file; webtorrent does not pass it on, its tracker client does.
   const tracker = (torrent as unknown as { discovery?: { tracker?: { on(event: string, listener: (data: { complete?: number }) => void): void } } }).discovery?.tracker;
@@ -162,6 +167,7 @@ function runUntilComplete(
   counts: { mirror: number },
   options: TorrentFetchOptions,
   speed: () => { rate: number; mirrorJoinedMs?: number },
+  httpNow: { requested: boolean; wake: () => void },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let lastDownloaded = torrent.downloaded;
@@ -190,7 +196,7 @@ function runUntilComplete(
         lastDownloaded = torrent.downloaded;
         lastProgressMs = Date.now();
       }
-      const decision = decide(
+      const decision = httpNow.requested && !httpActive && !mirrorFailed ? 'http' : decide(
         { nowMs: Date.now(), lastProgressMs, peers: torrent.wires.filter((wire) => wire.type !== 'webSeed').length, done: torrent.done, httpActive, mirrorFailed, ...speed() },
         options,
       );
@@ -201,8 +207,8 @@ function runUntilComplete(
         }));
       } else if (decision === 'http') {
         httpActive = true;
-        const ranges = missingRanges(file.size, torrent.pieceLength, (index) => torrent.bitfield.get(index));
-        fillRanges(file.uri, path, ranges, {
+        const ranges = splitRanges(missingRanges(file.size, torrent.pieceLength, (index) => torrent.bitfield.get(index)), options.maxWebConns, torrent.pieceLength);
+        fillRanges(file.uri, path, ranges, options.maxWebConns, {
           ...options.http,
           signal: httpAbort.signal,
           onBytes: (count) => {
@@ -227,6 +233,8 @@ function runUntilComplete(
       }
     };
     const timer = setInterval(tick, 1000);
+    httpNow.wake = tick;
+    if (httpNow.requested) tick();
   });
 }
 

@@ -69,17 +69,24 @@ export interface WebSeedKnobs {
   minPeerRate: number;
 }
 
+/** How the mirror comes in: not yet, as web seed beside the peers, or for the whole file over plain HTTP. */
+export type MirrorDecision = 'wait' | 'web-seed' | 'http';
+
 /**
  * Prefer peers, keep the mirror as the floor. A mirror that joins at once
  * wins every race on a fast link and offloads nothing; one that joins late
- * makes a first install slow. So the mirror joins at once when nobody can
- * have the file (no trackers, or the tracker knows no seeder and no peer is
- * connected); otherwise peers get `webSeedDelayMs`, and the mirror joins
- * whenever they then carry less than `minPeerRate`.
+ * makes a first install slow. So:
+ * - nobody can have the file (no trackers, or the tracker knows no seeder
+ *   and no peer is connected): plain HTTP takes the whole file at once, in
+ *   parallel ranges — faster than webtorrent's web seed — while the torrent
+ *   stays announced, so machines arriving meanwhile wait for this one
+ *   instead of going to the mirror too;
+ * - otherwise peers get `webSeedDelayMs`, and the mirror joins as web seed
+ *   (piece by piece, beside the peers) whenever they carry less than `minPeerRate`.
  */
-export function shouldAddWebSeed(state: WebSeedState, knobs: WebSeedKnobs): boolean {
-  if (!state.hasTrackers) return true;
-  if (state.trackerSeeders === 0 && state.peers === 0) return true;
-  if (state.elapsedMs < knobs.webSeedDelayMs) return false;
-  return state.peers === 0 || state.peerRate < knobs.minPeerRate;
+export function mirrorDecision(state: WebSeedState, knobs: WebSeedKnobs): MirrorDecision {
+  if (!state.hasTrackers) return 'http';
+  if (state.trackerSeeders === 0 && state.peers === 0) return 'http';
+  if (state.elapsedMs < knobs.webSeedDelayMs) return 'wait';
+  return state.peers === 0 || state.peerRate < knobs.minPeerRate ? 'web-seed' : 'wait';
 }

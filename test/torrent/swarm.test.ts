@@ -69,8 +69,8 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     assert.equal(plan.bytesByRoute.torrent, readPool(repo, 'bigdata').length);
   });
 
-  it('with nobody in the swarm (the tracker\'s scrape says so), plain HTTP fetches the files at once', async () => {
-    const box = await fresh();
+  it('with torrent.scrape and nobody in the swarm, plain HTTP fetches the files without starting BitTorrent', async () => {
+    const box = await fresh({ torrent: { scrape: true } });
     const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
     const config = JSON.parse(readFileSync(configFile, 'utf8'));
     writeFileSync(configFile, JSON.stringify({ ...config, seed: { ...config.seed, enabled: true } }));
@@ -103,40 +103,55 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     for (const proc of procs.splice(0)) await proc.stop();
   });
 
-  it('with no peers and no scrape, the mirror as web seed completes the file', async () => {
-    const box = await fresh({ torrent: { scrape: false } });
+  it('with nobody in the swarm, the mirror sends the whole file over parallel HTTP ranges while the torrent stays announced', async () => {
+    const box = await fresh();
     const mark = mirror.requests.length;
     const result = await runCli(['download', 'bigdata'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(.*torrent: 0 B from peers, 9\.0 MiB from the mirror\)/);
     assert.equal(servedSince(mark, 'bigdata'), readPool(repo, 'bigdata').length, 'every byte once from the mirror');
+    const ranged = mirror.requests.slice(mark).filter((request) => request.path.endsWith(debName('bigdata')) && request.range);
+    assert.ok(ranged.length >= 4, `${ranged.length} range requests: several connections at once`);
   });
 
-  it('when the web seed fails silently (404 to webtorrent), HTTP finishes the file in bounded time', async () => {
-    const box = await fresh({ torrent: { stallSeconds: 2, scrape: false } });
+  // The web seed is used beside peers that carry too little: here a peer trickling at 20 KB/s.
+  const withTricklingPeer = async (name: string, run: () => Promise<void>) => {
+    const slow = await startOurSeeder(torrentPath(name), seedDir(debPath(name)), { uploadLimit: 20_000 });
+    try {
+      await run();
+    } finally {
+      await slow.stop();
+    }
+  };
+
+  it('when the web seed fails silently (404 to webtorrent), HTTP finishes the file in bounded time', () => withTricklingPeer('bigdesk', async () => {
+    const box = await fresh({ torrent: { stallSeconds: 2, webSeedDelay: 1 } });
     mirror.faults.set(`/${repo.pool.get('bigdesk')}`, { kind: 'status', status: 404, times: 100_000, agent: /WebTorrent/ });
     try {
       const started = Date.now();
       const result = await runCli(['download', 'bigdesk'], box.env);
       assert.equal(result.code, 0, result.stderr);
       assert.ok(Date.now() - started < 20_000);
+      assert.ok(mirror.requests.some((request) => request.path.endsWith(debName('bigdesk')) && request.status === 404), 'the web seed was tried');
       assert.equal(sha256(readFileSync(join(box.archives, debName('bigdesk')))), sha256(readPool(repo, 'bigdesk')));
     } finally {
       mirror.faults.delete(`/${repo.pool.get('bigdesk')}`);
     }
-  });
+  }));
 
-  it('when the web seed ignores Range, HTTP finishes the file in bounded time', async () => {
-    const box = await fresh({ torrent: { stallSeconds: 2, scrape: false } });
+  it('when the web seed ignores Range, HTTP finishes the file in bounded time', () => withTricklingPeer('bigdata', async () => {
+    const box = await fresh({ torrent: { stallSeconds: 2, webSeedDelay: 1 } });
     mirror.faults.set(`/${repo.pool.get('bigdata')}`, { kind: 'ignore-range' });
     try {
+      const started = Date.now();
       const result = await runCli(['download', 'bigdata'], box.env);
       assert.equal(result.code, 0, result.stderr);
+      assert.ok(Date.now() - started < 20_000);
       assert.equal(sha256(readFileSync(join(box.archives, debName('bigdata')))), sha256(readPool(repo, 'bigdata')));
     } finally {
       mirror.faults.delete(`/${repo.pool.get('bigdata')}`);
     }
-  });
+  }));
 
   it('drops a peer that serves corrupted pieces; the file still completes and verifies', async () => {
     const hostile = await startOurSeeder(torrentPath('bigdesk'), seedDir(debPath('bigdesk'), (data) => {

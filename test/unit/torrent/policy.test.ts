@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, shouldAddWebSeed } from '../../../src/torrent/fallback-policy.js';
-import { missingRanges } from '../../../src/torrent/missing-ranges.js';
+import { decide, mirrorDecision } from '../../../src/torrent/fallback-policy.js';
+import { missingRanges, splitRanges } from '../../../src/torrent/missing-ranges.js';
 
 const knobs = { stallMs: 10_000, peerWaitMs: 120_000, minPeerRate: 1 << 20 };
 const state = (over: Partial<Parameters<typeof decide>[0]>) => ({ nowMs: 100_000, lastProgressMs: 100_000, peers: 0, done: false, httpActive: false, mirrorFailed: false, rate: 10 << 20, ...over });
@@ -35,25 +35,32 @@ describe('fallback policy', () => {
   });
 });
 
-describe('web seed gate', () => {
+describe('when the mirror comes in', () => {
   const gate = { webSeedDelayMs: 3000, minPeerRate: 1 << 20 };
-  const at = (over: Partial<Parameters<typeof shouldAddWebSeed>[0]>) => shouldAddWebSeed({ elapsedMs: 0, hasTrackers: true, peers: 0, peerRate: 0, ...over }, gate);
+  const at = (over: Partial<Parameters<typeof mirrorDecision>[0]>) => mirrorDecision({ elapsedMs: 0, hasTrackers: true, peers: 0, peerRate: 0, ...over }, gate);
 
-  it('lets the mirror in at once when nobody can have the file', () => {
-    assert.equal(at({ hasTrackers: false }), true);
-    assert.equal(at({ trackerSeeders: 0 }), true);
+  it('takes the whole file over plain HTTP at once when nobody can have it', () => {
+    assert.equal(at({ hasTrackers: false }), 'http');
+    assert.equal(at({ trackerSeeders: 0 }), 'http');
+    assert.equal(at({ trackerSeeders: 0, peers: 1 }), 'wait', 'a leecher may have pieces: give it the delay');
   });
 
-  it('gives peers the delay, then keeps the mirror out while they carry enough', () => {
-    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 1000 }), false);
-    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 5 << 20 }), false);
-    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 100_000 }), true);
-    assert.equal(at({ trackerSeeders: 2, peers: 0, elapsedMs: 4000 }), true);
-    assert.equal(at({ elapsedMs: 1000 }), false, 'no tracker answer yet');
+  it('gives peers the delay, then joins as web seed only while they carry too little', () => {
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 1000 }), 'wait');
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 5 << 20 }), 'wait');
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 100_000 }), 'web-seed');
+    assert.equal(at({ trackerSeeders: 2, peers: 0, elapsedMs: 4000 }), 'web-seed');
+    assert.equal(at({ elapsedMs: 1000 }), 'wait', 'no tracker answer yet');
   });
 });
 
 describe('missing ranges', () => {
+  it('splits the work for several connections on piece boundaries', () => {
+    assert.deepEqual(splitRanges([[0, 99]], 2, 10), [[0, 49], [50, 99]]);
+    assert.deepEqual(splitRanges([[0, 9], [30, 99]], 4, 10), [[0, 9], [30, 49], [50, 69], [70, 89], [90, 99]]);
+    assert.deepEqual(splitRanges([[0, 4]], 8, 10), [[0, 4]]);
+  });
+
   it('joins adjacent missing pieces and trims the last piece to the file', () => {
     assert.deepEqual(missingRanges(10, 4, (index) => index === 1), [[0, 3], [8, 9]]);
     assert.deepEqual(missingRanges(12, 4, () => false), [[0, 11]]);
