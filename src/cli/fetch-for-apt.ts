@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Apt, type AptVerb } from '../apt/apt.js';
+import { lockAptArchives } from '../apt/archive-lock.js';
 import { resolvePlan } from '../apt/resolve.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -88,6 +89,11 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
     wanted = await routeEmptySwarms(wanted, network, 2000, (infoHash) => existsSync(join(dirs.partial, 'apt-torrent', infoHash)));
   }
   const lock = await acquireLock(join(dirs.archives, 'apt-torrent.lock'), `apt-torrent ${verb} ${input.args.join(' ')}`.trim());
+  // APT's own lock as well, which apt-get holds while it downloads: the two never write into the cache at once.
+  const aptLock = await lockAptArchives(dirs.archives).catch(async (error: unknown) => {
+    await lock.release();
+    throw error;
+  });
   const display = await createProgressDisplay(progressMode(context.stderr, quiet), context.stderr, wanted.reduce((sum, file) => sum + file.size, 0), wanted.length);
   let summary: DownloadSummary | undefined;
   at('downloads start');
@@ -112,6 +118,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   } finally {
     at('downloads done');
     display.finish(summary);
+    await aptLock.release();
     await lock.release();
   }
   return { apt, config, plan, summary };
