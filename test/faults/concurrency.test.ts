@@ -1,0 +1,150 @@
+/**
+ * Two programs after the same archive cache: two apt-torrent runs, apt-get
+ * and apt-torrent, and dpkg's lock held by someone else. One refuses at once
+ * and says who is in the way; no file is corrupted; nothing waits forever.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { CLI, runCli } from '../helpers/cli.js';
+import { TestMirror } from '../helpers/mirror.js';
+import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { CacheWatch } from './helpers/cache-watch.js';
+
+const run = promisify(execFile);
+
+/** Another process holding an fcntl lock, as apt-get and dpkg take them. */
+async function holdLock(path: string): Promise<ChildProcess> {
+  const child = spawn('python3', ['-c', 'import fcntl, sys\nf = open(sys.argv[1], "a")\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint("held", flush=True)\nsys.stdin.read()', path], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout!.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
+  });
+  return child;
+}
+
+/** Wait until a partial file has this many bytes: the download is under way. */
+async function partialReaches(path: string, bytes: number): Promise<void> {
+  for (let waited = 0; waited < 400; waited += 1) {
+    if (existsSync(path) && statSync(path).size >= bytes) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${path} never reached ${bytes} bytes`);
+}
+
+describe('concurrent runs and APT\'s locks', () => {
+  let repo: TestRepo;
+  let mirror: TestMirror;
+  const boxes: Sandbox[] = [];
+  const holders: ChildProcess[] = [];
+  before(async () => {
+    repo = buildRepo([{ name: 'big', version: '1.0', payload: 1_500_000 }, { name: 'small', version: '1.0', payload: 20_000 }]);
+    mirror = new TestMirror(repo.root);
+    await mirror.start();
+  });
+  after(async () => {
+    for (const holder of holders) holder.kill();
+    await mirror.stop();
+    for (const box of boxes) removeSandbox(box);
+    rmSync(repo.root, { recursive: true, force: true });
+  });
+  const fresh = async () => {
+    const box = createSandbox(mirror.url);
+    boxes.push(box);
+    await aptUpdate(box);
+    return box;
+  };
+  const files = () => new Map([['big_1.0_all.deb', readPool(repo, 'big')], ['small_1.0_all.deb', readPool(repo, 'small')]]);
+  const slowBig = () => {
+    const path = `/${repo.pool.get('big')}`;
+    mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 600_000 });
+    return () => mirror.faults.delete(path);
+  };
+  const debRequests = (mark: number) => mirror.requests.slice(mark).filter((request) => request.path.endsWith('.deb'));
+
+  it('two installs at once: the second refuses at once naming the first; the first completes', async () => {
+    const box = await fresh();
+    const watch = new CacheWatch(box.archives, files());
+    const fast = slowBig();
+    const first = spawn(process.execPath, [CLI, 'install', '-y', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let firstErr = '';
+    first.stderr!.on('data', (chunk) => (firstErr += chunk));
+    const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
+    try {
+      await partialReaches(join(box.archives, 'partial/big_1.0_all.deb'), 200_000);
+      const started = Date.now();
+      const second = await runCli(['install', '-y', 'big'], box.env, { timeoutMs: 30_000 });
+      assert.ok(Date.now() - started < 5000, 'refused at once');
+      assert.equal(second.code, 6, second.stderr);
+      assert.match(second.stderr, new RegExp(`error \\[E_LOCKED\\]: .*apt-torrent\\.lock is held by pid ${first.pid} \\(\`apt-torrent install big\``));
+    } finally {
+      fast();
+    }
+    assert.equal(await firstDone, 0, firstErr);
+    assert.equal(installed(box).get('big'), '1.0');
+    assert.deepEqual(watch.stop(), []);
+  });
+
+  it('APT\'s archive lock held by another program: apt-torrent refuses before downloading, naming it', async () => {
+    const box = await fresh();
+    const holder = await holdLock(join(box.archives, 'lock'));
+    holders.push(holder);
+    const mark = mirror.requests.length;
+    const started = Date.now();
+    const result = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(result.code, 6, result.stderr);
+    assert.match(result.stderr, new RegExp(`error \\[E_LOCKED\\]: could not get APT's lock ${box.archives}/lock: it is held by process ${holder.pid} \\(python3\\)`));
+    assert.match(result.stderr, /hint: another APT program/);
+    assert.deepEqual(debRequests(mark), [], 'nothing downloaded into a cache another program has locked');
+    assert.equal(cached(box, 'small_1.0_all.deb'), false);
+    holder.stdin!.end();
+  });
+
+  it('while apt-torrent downloads, apt-get finds APT\'s lock held by apt-torrent and refuses; neither corrupts the other', async () => {
+    const box = await fresh();
+    const watch = new CacheWatch(box.archives, files());
+    const fast = slowBig();
+    const ours = spawn(process.execPath, [CLI, 'download', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let oursErr = '';
+    ours.stderr!.on('data', (chunk) => (oursErr += chunk));
+    const oursDone = new Promise<number | null>((resolve) => ours.on('close', resolve));
+    try {
+      await partialReaches(join(box.archives, 'partial/big_1.0_all.deb'), 200_000);
+      const apt = await run('apt-get', ['install', '-y', 'big'], { env: box.env }).then(() => ({ code: 0, stderr: '' }), (error) => ({ code: error.code as number, stderr: String(error.stderr) }));
+      assert.equal(apt.code, 100);
+      assert.match(apt.stderr, new RegExp(`Could not get lock ${box.archives}/lock\\. It is held by process \\d+ \\(apt-torrent\\)`));
+    } finally {
+      fast();
+    }
+    assert.equal(await oursDone, 0, oursErr);
+    assert.deepEqual(watch.stop(), []);
+    assert.deepEqual(await run('apt-get', ['install', '-y', 'big'], { env: box.env }).then(() => installed(box).get('big')), '1.0', 'apt-get then installs from the verified cache');
+  });
+
+  it('dpkg\'s lock held: the files are fetched and verified, apt-get refuses at once and its status is passed through', async () => {
+    const box = await fresh();
+    const holder = await holdLock(join(box.root, 'var/lib/dpkg/lock-frontend'));
+    holders.push(holder);
+    const started = Date.now();
+    const result = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(result.code, 100, result.stderr);
+    assert.match(result.stderr, new RegExp(`E: Could not get lock ${box.root}/var/lib/dpkg/lock-frontend\\. It is held by process ${holder.pid} \\(python3\\)`));
+    assert.equal(installed(box).has('small'), false);
+    assert.deepEqual(statSync(join(box.archives, 'small_1.0_all.deb')).size, readPool(repo, 'small').length);
+    holder.stdin!.end();
+    await new Promise((resolve) => holder.once('exit', resolve));
+    const mark = mirror.requests.length;
+    const again = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(debRequests(mark), [], 'the verified file in the cache is used');
+    assert.equal(installed(box).get('small'), '1.0');
+  });
+});
