@@ -1,0 +1,77 @@
+/**
+ * A hostile manifest can cost time, never more (design.md, trust model):
+ * a torrent whose name is a path to webtorrent, and a manifest nested past
+ * any stack, both end in a plain HTTP download of the verified file.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { encode } from '../../src/manifest/bencode.js';
+import { runCli } from '../helpers/cli.js';
+import { TestMirror } from '../helpers/mirror.js';
+import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
+import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+
+const PIECE = 1 << 20;
+
+describe('a hostile manifest', () => {
+  let repo: TestRepo;
+  let mirror: TestMirror;
+  let box: Sandbox;
+  const outside = mkdtempSync(join(tmpdir(), 'apt-torrent-victim-'));
+  before(async () => {
+    repo = buildRepo([{ name: 'bigdata', version: '1.0', payload: 2_500_000 }]);
+    mirror = new TestMirror(repo.root);
+    await mirror.start();
+    box = createSandbox(mirror.url);
+    await aptUpdate(box);
+  });
+  after(async () => {
+    await mirror.stop();
+    removeSandbox(box);
+    rmSync(repo.root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  const manifestWith = (file: Record<string, unknown> | unknown) => {
+    const path = join(box.dir, `manifest-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(path, JSON.stringify({
+      version: 1, generator: 'hostile', generated: '2026-01-01T00:00:00Z', archive: mirror.url, suite: 'stable', components: ['main'],
+      architectures: ['all'], trackers: [], selection: { weighting: 'size', share: 1, minSize: 0 }, files: [file],
+    }));
+    return `file://${path}`;
+  };
+
+  it('a torrent whose name.utf-8 leads out of the partial directory is refused; nothing outside is touched', async () => {
+    const deb = readPool(repo, 'bigdata');
+    const victim = join(outside, 'victim');
+    writeFileSync(victim, 'precious\n');
+    const pieces = Buffer.concat(Array.from({ length: Math.ceil(deb.length / PIECE) }, (_, index) =>
+      createHash('sha1').update(deb.subarray(index * PIECE, (index + 1) * PIECE)).digest()));
+    const info = encode({ length: deb.length, name: 'bigdata_1.0_all.deb', 'name.utf-8': `${'../'.repeat(20)}${victim.slice(1)}`, 'piece length': PIECE, pieces });
+    mkdirSync(join(repo.root, 'hostile'), { recursive: true });
+    writeFileSync(join(repo.root, 'hostile/bigdata.torrent'), Buffer.concat([Buffer.from('d4:info'), info, Buffer.from('e')]));
+    const manifest = manifestWith({
+      filename: repo.pool.get('bigdata'), size: deb.length, sha256: createHash('sha256').update(deb).digest('hex'), package: 'bigdata', version: '1.0',
+      architecture: 'all', infoHash: createHash('sha1').update(info).digest('hex'), pieceLength: PIECE, torrent: 'hostile/bigdata.torrent',
+    });
+    const result = await runCli(['download', '--manifest', manifest, 'bigdata'], box.env, { timeoutMs: 60_000 });
+    assert.equal(existsSync(victim) && readFileSync(victim, 'utf8'), 'precious\n', 'the file outside is untouched');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /torrent .*hostile\/bigdata\.torrent for bigdata_1\.0_all\.deb: info\.name\.utf-8 names another file than info\.name; fetching it over HTTP/);
+    assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), deb);
+  });
+
+  it('a manifest nested 100,000 deep is a warning; the files come over HTTP', async () => {
+    rmSync(join(box.archives, 'bigdata_1.0_all.deb'), { force: true });
+    const path = join(box.dir, 'deep.json');
+    writeFileSync(path, `{"version": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const result = await runCli(['download', '--manifest', `file://${path}`, 'bigdata'], box.env, { timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /W: manifest file:.*deep\.json: does not follow the manifest schema: version: expected 1, got an array nested too deeply to show .*; its files come over HTTP/);
+    assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), readPool(repo, 'bigdata'));
+  });
+});
