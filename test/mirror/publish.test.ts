@@ -67,10 +67,11 @@ test('publish chooses by size, verifies, and writes a manifest that validates ag
   assert.deepEqual(gz, JSON.parse(readFileSync(join(archive.root, MANIFEST), 'utf8')));
 });
 
-const hasJsonschema = spawnSync('python3', ['-c', 'import jsonschema']).status === 0;
+const hasJsonschema = spawnSync('/usr/bin/python3', ['-c', 'import jsonschema']).status === 0;
 
 test('the manifest validates against manifests/manifest.schema.json with a third-party validator', { skip: !hasJsonschema && 'python3-jsonschema is not installed' }, () => {
-  const python = spawnSync('python3', ['-c', [
+  // Debian's python3 with Debian's python3-jsonschema (test/setup.sh installs it), whatever python3 PATH finds.
+  const python = spawnSync('/usr/bin/python3', ['-c', [
     'import json, sys, jsonschema',
     'schema = json.load(open(sys.argv[1])); jsonschema.Draft202012Validator.check_schema(schema)',
     'manifest = json.load(open(sys.argv[2]))',
