@@ -34,7 +34,10 @@ export function findBySha256(text: string, wanted: ReadonlySet<string>): Package
       let end = text.indexOf('\n\n', valueEnd);
       if (end === -1) end = text.length;
       const entry = toEntry(parseStanza(text.slice(start, end)));
-      if (entry) found.push(entry);
+      // As APT reads a stanza, its last SHA256 counts: take it only if that one is wanted, once, then go on after it.
+      if (entry && wanted.has(entry.sha256)) found.push(entry);
+      at = text.indexOf(key, end);
+      continue;
     }
     at = text.indexOf(key, valueEnd);
   }
