@@ -123,7 +123,7 @@ describe('refusals, locks and interruptions', () => {
     mirror.faults.delete(path);
     assert.ok(Date.now() - interruptedAt < 3000, 'exits promptly');
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /partial downloads are kept/);
+    assert.match(stderr, /E_INTERRUPTED\]: interrupted; partial files are kept and the next run resumes them/);
     assert.equal(cached(box, 'big_1.0_all.deb'), false);
     const kept = statSync(partial).size;
     assert.ok(kept > 0 && kept < readPool(repo, 'big').length);
