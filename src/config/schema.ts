@@ -72,7 +72,7 @@ const urlList = (description: string, schemes: RegExp): KeyDefinition<string[]> 
 });
 
 export const schema = {
-  'http.parallel': integer(1, 64, 6, 'How many files are downloaded over HTTP at the same time.'),
+  'http.parallel': integer(1, 64, 16, 'How many files are downloaded over HTTP at the same time, each on its own keep-alive connection. APT keeps up to 10 requests in flight on one connection (pipelining); got cannot pipeline, so this many connections hide the round trips instead.'),
   'http.retries': integer(0, 20, 5, 'How many times a failed transfer is tried again (resuming where it stopped) before the file counts as failed. Waits grow from 0.5 s to 8 s.'),
   'http.timeout': integer(1, 3600, 30, 'Seconds a connection may stay silent (connecting, waiting for headers, or mid-body) before the attempt counts as failed and is retried.'),
   'http.lowSpeedLimit': size(1024, 'A transfer slower than this many bytes per second for http.lowSpeedTime seconds counts as stalled and is retried (0 turns the check off).'),

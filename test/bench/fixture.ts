@@ -32,8 +32,8 @@ export async function makeArchive(packages: TestPackage[], options: { publish?: 
   };
 }
 
-export async function makeSandbox(archive: Archive): Promise<Sandbox & { close(): void }> {
-  const sandbox = createSandbox(archive.mirror.url);
+export async function makeSandbox(archive: Archive, url = archive.mirror.url): Promise<Sandbox & { close(): void }> {
+  const sandbox = createSandbox(url);
   await aptUpdate(sandbox);
   return { ...sandbox, close: () => removeSandbox(sandbox) };
 }

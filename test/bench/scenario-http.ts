@@ -1,12 +1,19 @@
 import { CLI } from '../helpers/cli.js';
+import { LatencyProxy } from '../helpers/latency-proxy.js';
 import { bigAndSmall, clearArchives, makeArchive, makeSandbox, smallDebs, type Row } from './fixture.js';
 import { measure, median, spread } from './measure.js';
 import type { TestPackage } from '../helpers/repo.js';
 
 /** apt-get --download-only against apt-torrent download, alternating who goes first. */
-export async function compareDownloads(name: string, packages: TestPackage[], runs: number, target: string, options: { publish?: boolean } = {}): Promise<Row[]> {
+export async function compareDownloads(name: string, packages: TestPackage[], runs: number, target: string, options: { publish?: boolean; rttMs?: number } = {}): Promise<Row[]> {
   const archive = await makeArchive(packages, options);
-  const sandbox = await makeSandbox(archive);
+  let proxy: LatencyProxy | undefined;
+  if (options.rttMs) {
+    const mirror = new URL(archive.mirror.url);
+    proxy = new LatencyProxy({ host: mirror.hostname, port: Number(mirror.port) }, options.rttMs / 2);
+    await proxy.start();
+  }
+  const sandbox = await makeSandbox(archive, proxy?.url);
   const names = packages.map((pkg) => pkg.name);
   const times = { aptGet: [] as number[], ours: [] as number[] };
   const rss: number[] = [];
@@ -25,6 +32,7 @@ export async function compareDownloads(name: string, packages: TestPackage[], ru
     }
   } finally {
     sandbox.close();
+    await proxy?.stop();
     await archive.close();
   }
   const payload = packages.reduce((sum, pkg) => sum + pkg.payload, 0) / 1024 / 1024;
@@ -49,4 +57,9 @@ export function coldTorrentScenario(smoke: boolean, runs: number): Promise<Row[]
 
 export function tailScenario(smoke: boolean, runs: number): Promise<Row[]> {
   return compareDownloads(`tail: ${smoke ? 20 : 200} small debs (10-200 KB), all HTTP`, smallDebs(smoke ? 20 : 200, 'tail'), runs, '<= 1.1');
+}
+
+/** The same tail with the mirror 20 ms of round trip away (a relay that delays every chunk). */
+export function tailRttScenario(smoke: boolean, runs: number): Promise<Row[]> {
+  return compareDownloads(`tail, 20 ms RTT: ${smoke ? 20 : 200} small debs, mirror behind a 20 ms round trip`, smallDebs(smoke ? 20 : 200, 'tailrtt'), runs, '<= 1.1', { rttMs: 20 });
 }

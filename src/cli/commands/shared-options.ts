@@ -5,7 +5,7 @@ import type { Context, OptionSpec } from '../command.js';
 /** Options of every command that downloads. */
 export const fetchOptions: OptionSpec[] = [
   { flags: '-q, --quiet', description: 'no progress output, only errors and the outcome' },
-  { flags: '--parallel <n>', description: 'files downloaded at the same time over HTTP (config http.parallel, default 6)', config: 'http.parallel' },
+  { flags: '--parallel <n>', description: 'files downloaded at the same time over HTTP (config http.parallel, default 16)', config: 'http.parallel' },
   ...routeOptions(),
 ];
 
