@@ -17,11 +17,14 @@ import { CacheWatch } from './helpers/cache-watch.js';
 
 const run = promisify(execFile);
 
-/** Another process holding an fcntl lock, as apt-get and dpkg take them. */
+/**
+ * Another program holding an fcntl write lock, as apt-get and dpkg take
+ * them, until its stdin closes. perl, because perl-base is Essential: it is
+ * on every Debian machine the suite runs on.
+ */
 async function holdLock(path: string): Promise<ChildProcess> {
-  const child = spawn('python3', ['-c', 'import fcntl, sys\nf = open(sys.argv[1], "a")\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint("held", flush=True)\nsys.stdin.read()', path], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const script = 'use Fcntl; open(my $f, ">>", $ARGV[0]) or die $!; my $l = pack("s", F_WRLCK) . ("\\0" x 62); fcntl($f, F_SETLKW, $l) or die $!; $| = 1; print "held\\n"; 1 while <STDIN>;';
+  const child = spawn('perl', ['-e', script, path], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     child.stdout!.once('data', resolve);
     child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
@@ -100,7 +103,7 @@ describe('concurrent runs and APT\'s locks', () => {
     const result = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
     assert.ok(Date.now() - started < 5000);
     assert.equal(result.code, 6, result.stderr);
-    assert.match(result.stderr, new RegExp(`error \\[E_LOCKED\\]: could not get APT's lock ${box.archives}/lock: it is held by process ${holder.pid} \\(python3\\)`));
+    assert.match(result.stderr, new RegExp(`error \\[E_LOCKED\\]: could not get APT's lock ${box.archives}/lock: it is held by process ${holder.pid} \\(perl\\)`));
     assert.match(result.stderr, /hint: another APT program/);
     assert.deepEqual(debRequests(mark), [], 'nothing downloaded into a cache another program has locked');
     assert.equal(cached(box, 'small_1.0_all.deb'), false);
@@ -136,7 +139,7 @@ describe('concurrent runs and APT\'s locks', () => {
     const result = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
     assert.ok(Date.now() - started < 10_000);
     assert.equal(result.code, 100, result.stderr);
-    assert.match(result.stderr, new RegExp(`E: Could not get lock ${box.root}/var/lib/dpkg/lock-frontend\\. It is held by process ${holder.pid} \\(python3\\)`));
+    assert.match(result.stderr, new RegExp(`E: Could not get lock ${box.root}/var/lib/dpkg/lock-frontend\\. It is held by process ${holder.pid} \\(perl\\)`));
     assert.equal(installed(box).has('small'), false);
     assert.deepEqual(statSync(join(box.archives, 'small_1.0_all.deb')).size, readPool(repo, 'small').length);
     holder.stdin!.end();

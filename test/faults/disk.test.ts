@@ -21,7 +21,7 @@ const mount = (dir: string, options: string) => execFileSync('mount', ['-t', 'tm
 const remount = (dir: string, options: string) => execFileSync('mount', ['-o', `remount,${options}`, dir]);
 const umount = (dir: string) => execFileSync('umount', ['-l', dir]);
 
-describe('a full or read-only archive cache', () => {
+describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 && 'mounting a tmpfs needs root' }, () => {
   let repo: TestRepo;
   let mirror: TestMirror;
   let box: Sandbox;
