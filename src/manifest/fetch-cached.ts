@@ -16,7 +16,19 @@ export interface Fetched {
  * ETag/Last-Modified are kept, and a 304 answers from it. Returns undefined
  * for a 404 (the mirror publishes no manifest: not an error).
  */
-export async function fetchCached(url: string, options: { network: Network; cacheDir?: string; timeoutMs: number; signal?: AbortSignal }): Promise<Fetched | undefined> {
+/**
+ * The most a manifest, its signature or a .torrent may weigh. A manifest
+ * listing every package of Debian's main suite is about 30 MB; a .torrent
+ * of the largest .deb a few KB. More is a broken or hostile server, whose
+ * endless answer must not fill the client's memory.
+ */
+export const MAX_SMALL_FILE = 64 * 1024 * 1024;
+
+export async function fetchCached(
+  url: string,
+  options: { network: Network; cacheDir?: string; timeoutMs: number; signal?: AbortSignal; maxBytes?: number },
+): Promise<Fetched | undefined> {
+  const maxBytes = options.maxBytes ?? MAX_SMALL_FILE;
   if (url.startsWith('file:')) {
     try {
       return { bytes: await readFile(fileURLToPath(url)), fromCache: false };
@@ -38,8 +50,8 @@ export async function fetchCached(url: string, options: { network: Network; cach
       meta = {};
     }
   }
-  const { default: got } = await import('got');
-  const response = await got(url, {
+  const { default: got, CancelError } = await import('got');
+  const request = got(url, {
     agent: options.network.agentsFor(url),
     headers: {
       'user-agent': 'apt-torrent',
@@ -53,6 +65,16 @@ export async function fetchCached(url: string, options: { network: Network; cach
     timeout: { request: options.timeoutMs },
     signal: options.signal,
   });
+  request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+    if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) request.cancel();
+  });
+  let response;
+  try {
+    response = await request;
+  } catch (error) {
+    if (error instanceof CancelError && !options.signal?.aborted) throw new Error(`the answer is larger than ${maxBytes} bytes`);
+    throw error;
+  }
   if (response.statusCode === 304 && cached) return { bytes: cached, fromCache: true };
   if (response.statusCode === 404 || response.statusCode === 410) return undefined;
   if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim());
