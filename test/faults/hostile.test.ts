@@ -4,13 +4,16 @@
  * any stack, both end in a plain HTTP download of the verified file.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/manifest/bencode.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
@@ -63,6 +66,54 @@ describe('a hostile manifest', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /torrent .*hostile\/bigdata\.torrent for bigdata_1\.0_all\.deb: info\.name\.utf-8 names another file than info\.name; fetching it over HTTP/);
     assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), deb);
+  });
+
+  it('a manifest URL that answers without end: a warning within seconds, memory bounded, the files over HTTP', async () => {
+    rmSync(join(box.archives, 'bigdata_1.0_all.deb'), { force: true });
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    let sent = 0;
+    const endless = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const pump = () => {
+        while (!response.destroyed) {
+          sent += chunk.length;
+          if (!response.write(chunk)) return;
+        }
+      };
+      response.on('drain', pump);
+      pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/manifest.json`;
+      const started = Date.now();
+      const child = spawn(process.execPath, [CLI, 'download', '--manifest', url, 'bigdata'], { env: box.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (data) => (stderr += data));
+      let peakKiB = 0;
+      const sample = setInterval(() => {
+        try {
+          const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+          peakKiB = Math.max(peakKiB, Number(rss ?? 0));
+        } catch {
+          // exited between two looks
+        }
+      }, 20);
+      // Unbounded, it would take three times http.timeout and gigabytes: the test fails in 15 s instead.
+      const limit = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve)).finally(() => {
+        clearInterval(sample);
+        clearTimeout(limit);
+      });
+      assert.equal(code, 0, stderr);
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+      assert.match(stderr, /W: manifest http:.*: cannot be fetched \(the answer is larger than 67108864 bytes\); its files come over HTTP/);
+      assert.ok(peakKiB < 400 * 1024, `peak RSS ${peakKiB} KiB after ${sent >> 20} MiB sent`);
+      assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), readPool(repo, 'bigdata'));
+    } finally {
+      endless.closeAllConnections();
+      endless.close();
+    }
   });
 
   it('a manifest nested 100,000 deep is a warning; the files come over HTTP', async () => {
