@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import got from 'got';
-import { rangeHonoured, type HttpOptions } from './http.js';
+import { rangeHonoured, StalledError, type HttpOptions } from './http.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
 
 /**
@@ -12,7 +12,7 @@ import { classifyFailure, retryDelay } from './retry-policy.js';
  * requests are stopped). Retries resume inside a range. Verification is the
  * caller's: the whole file's SHA256 at the end.
  */
-export async function fillRanges(uri: string, path: string, ranges: ReadonlyArray<readonly [number, number]>, connections: number, options: Omit<HttpOptions, 'lowSpeed'>): Promise<void> {
+export async function fillRanges(uri: string, path: string, ranges: ReadonlyArray<readonly [number, number]>, connections: number, options: HttpOptions): Promise<void> {
   // Created if no piece was written yet; never truncated, never O_APPEND (which would ignore positions).
   const file = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   const siblings = new AbortController();
@@ -66,7 +66,7 @@ async function fetchRange(
   start: number,
   end: number,
   file: Awaited<ReturnType<typeof open>>,
-  options: Omit<HttpOptions, 'lowSpeed'>,
+  options: HttpOptions,
   advanced: (count: number) => void,
 ): Promise<boolean> {
   const stream = got.stream(uri, {
@@ -85,17 +85,41 @@ async function fetchRange(
       position = 0;
     }
   });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    await file.write(chunk, 0, chunk.length, position);
-    position += chunk.length;
-    if (!whole) {
-      advanced(chunk.length);
-      if (position > end) break;
+  // A mirror that drips a byte a second never trips the socket timeout; as in fetchVerified, this does.
+  let received = 0;
+  let mark = 0;
+  let stalled: StalledError | undefined;
+  const lowSpeed = options.lowSpeed;
+  const watchdog = lowSpeed && lowSpeed.bytesPerSecond > 0
+    ? setInterval(() => {
+      if (received - mark < lowSpeed.bytesPerSecond * lowSpeed.seconds) {
+        stalled = new StalledError(lowSpeed.bytesPerSecond, lowSpeed.seconds);
+        stream.destroy();
+      }
+      mark = received;
+    }, lowSpeed.seconds * 1000)
+    : undefined;
+  watchdog?.unref();
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      await file.write(chunk, 0, chunk.length, position);
+      position += chunk.length;
+      if (!whole) {
+        advanced(chunk.length);
+        if (position > end) break;
+      }
+      options.onBytes?.(chunk.length);
     }
-    options.onBytes?.(chunk.length);
+  } catch (error) {
+    throw stalled ?? error;
+  } finally {
+    clearInterval(watchdog);
+    // Done with this response: a later abort of the shared signal must not surface as an unhandled error.
+    stream.on('error', () => {});
   }
-  // Done with this response: a later abort of the shared signal must not surface as an unhandled error.
-  stream.on('error', () => {});
+  // got may end a destroyed stream quietly: a stall would then look like a short range.
+  if (stalled) throw stalled;
   stream.destroy();
   return whole;
 }

@@ -31,7 +31,8 @@ export interface TorrentEvents {
 export interface TorrentFetchOptions extends PolicyKnobs, WebSeedKnobs {
   client: WebTorrent;
   network: Network;
-  http: Omit<HttpOptions, 'onBytes' | 'lowSpeed'>;
+  /** With lowSpeed: the HTTP fill has the same low-speed watchdog as plain HTTP downloads. */
+  http: Omit<HttpOptions, 'onBytes'>;
   partial: string;
   archives: string;
   events: TorrentEvents;
