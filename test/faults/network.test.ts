@@ -127,9 +127,12 @@ describe('network faults through the CLI', () => {
   let repo: TestRepo;
   let mirror: TestMirror;
   before(async () => {
-    repo = buildRepo([{ name: 'drip', version: '1.0', payload: 20_000 }]);
+    repo = buildRepo([{ name: 'drip', version: '1.0', payload: 20_000 }, { name: 'bigdrip', version: '1.0', payload: 1_300_000 }]);
     mirror = new TestMirror(repo.root);
     await mirror.start();
+    // bigdrip goes by BitTorrent (no tracker: the mirror serves it at once, over HTTP ranges and as web seed).
+    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1'], process.env);
+    assert.equal(published.code, 0, published.stderr);
   });
   after(async () => {
     await mirror.stop();
@@ -155,6 +158,31 @@ describe('network faults through the CLI', () => {
       assert.match(mine[1]!.range ?? '', /^bytes=[1-9]\d*-$/, 'the retry resumed');
       assert.equal(sha256(readFileSync(join(box.archives, 'drip_1.0_all.deb'))), sha256(readPool(repo, 'drip')));
     } finally {
+      removeSandbox(box);
+    }
+  });
+
+  it('the same watchdog bounds a torrent\'s HTTP fill: a mirror that only drips fails clearly instead of hanging', async () => {
+    const box = createSandbox(mirror.url);
+    const path = `/${repo.pool.get('bigdrip')}`;
+    try {
+      writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({
+        stateDir: join(box.dir, 'state'),
+        http: { lowSpeedLimit: 1000, lowSpeedTime: 5, retries: 0 },
+        torrent: { stallSeconds: 1, peerWaitSeconds: 1 },
+      }));
+      await aptUpdate(box);
+      const plan = await runCli(['plan', '--json', 'bigdrip'], box.env);
+      assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent');
+      mirror.faults.set(path, { kind: 'drip', times: 1_000_000 });
+      const started = Date.now();
+      const result = await runCli(['download', 'bigdrip'], box.env, { timeoutMs: 40_000 });
+      assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+      assert.equal(result.code, 4, result.stderr);
+      assert.match(result.stderr, /error \[E_DOWNLOAD\]: bigdrip_1\.0_all\.deb: the mirror cannot serve it \(the transfer stayed below 1000 bytes\/s for 5 s\)/);
+      assert.equal(existsSync(join(box.archives, 'bigdrip_1.0_all.deb')), false);
+    } finally {
+      mirror.faults.delete(path);
       removeSandbox(box);
     }
   });
