@@ -229,17 +229,25 @@ export class RangeIgnoredError extends Error {
   }
 }
 
+/**
+ * E_DISK_FULL when the local disk (not the mirror) refused a write (ENOSPC,
+ * or EDQUOT for a quota), naming the directory and the bytes still needed;
+ * undefined for any other error.
+ */
+export function diskFullError(dir: string, name: string, needed: number, size: number, error: unknown): AptTorrentError | undefined {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new AptTorrentError('E_DISK_FULL', `no space left in ${dir} while writing ${name} (${needed} more bytes needed, ${size} in all)`, {
+    hint: 'free some space there (e.g. `apt-get clean`), then run again: what was downloaded is kept',
+    cause: error,
+  });
+}
+
 function downloadError(target: FetchTarget, error: unknown, attempts: number, offset: number): AptTorrentError {
   if (error instanceof AptTorrentError) return error;
   const name = target.finalPath.split('/').pop();
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC') {
-    const needed = `${target.size - offset} more bytes needed, ${target.size} in all`;
-    return new AptTorrentError('E_DISK_FULL', `no space left in ${target.partialPath.replace(/[^/]*$/, '')} while writing ${name} (${needed})`, {
-      hint: 'free some space there (e.g. `apt-get clean`), then run again: what was downloaded is kept',
-      cause: error,
-    });
-  }
+  const full = diskFullError(target.partialPath.replace(/[^/]*$/, ''), name ?? '', target.size - offset, target.size, error);
+  if (full) return full;
   if (error instanceof Error && error.name === 'AbortError') {
     return new AptTorrentError('E_INTERRUPTED', `download of ${name} interrupted`, { cause: error });
   }

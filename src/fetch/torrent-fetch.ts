@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
 import type WebTorrent from 'webtorrent';
 import type { Torrent, Wire } from 'webtorrent';
@@ -13,7 +13,7 @@ import { decide, mirrorDecision, type PolicyKnobs, type WebSeedKnobs } from '../
 import { SpeedMeter } from '../cli/speed-meter.js';
 import { missingRanges, splitRanges } from '../torrent/missing-ranges.js';
 import { PeerGuard } from '../torrent/peer-guard.js';
-import type { HttpOptions } from './http.js';
+import { diskFullError, type HttpOptions } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import { fillRanges } from './range-fill.js';
@@ -188,7 +188,9 @@ function runUntilComplete(
     const onAbort = () => finish(new AptTorrentError('E_INTERRUPTED', 'interrupted; partial downloads are kept and the next run resumes them'));
     options.http.signal?.addEventListener('abort', onAbort, { once: true });
     torrent.once('done', () => finish());
-    torrent.once('error', (error: Error) => finish(new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: BitTorrent error: ${error.message}`, { cause: error })));
+    // A full disk is no reason to wait for peers: their pieces could not be written either.
+    const diskFull = (error: unknown) => diskFullError(`${dirname(path)}/`, file.cacheName, file.size - torrent.downloaded, file.size, error);
+    torrent.once('error', (error: Error) => finish(diskFull(error) ?? new AptTorrentError('E_DOWNLOAD', `${file.cacheName}: BitTorrent error: ${error.message}`, { cause: error })));
     if (torrent.done) return finish();
 
     const tick = () => {
@@ -225,6 +227,8 @@ function runUntilComplete(
             httpSettled = true;
             debug('%s: HTTP fill failed: %s', file.cacheName, (error as Error).message);
             if (httpAbort.signal.aborted) return;
+            const full = diskFull(error);
+            if (full) return finish(full);
             httpActive = false;
             mirrorFailed = true;
             mirrorError = error;
