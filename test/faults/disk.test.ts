@@ -86,6 +86,40 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
   });
 });
 
+describe('a full disk under a BitTorrent download', { skip: process.getuid?.() !== 0 && 'mounting a tmpfs needs root' }, () => {
+  it('E_DISK_FULL at once, naming the torrent\'s partial directory: no waiting on peers that could not be written either', async () => {
+    const repo = buildRepo([{ name: 'bigtorrent', version: '1.0', payload: 3_000_000 }]);
+    const mirror = new TestMirror(repo.root);
+    await mirror.start();
+    const box = createSandbox(mirror.url);
+    const cache = mkdtempSync(join(tmpdir(), 'apt-torrent-tmpfs-'));
+    try {
+      const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1'], process.env);
+      assert.equal(published.code, 0, published.stderr);
+      await aptUpdate(box);
+      mount(cache, 'size=2m');
+      mkdirSync(join(cache, 'partial'));
+      const plan = await runCli(['plan', '--json', 'bigtorrent'], box.env);
+      assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent');
+      const started = Date.now();
+      const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'bigtorrent'], box.env, { timeoutMs: 60_000 });
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms (torrent.peerWaitSeconds is 120)`);
+      assert.equal(result.code, 4, result.stderr);
+      assert.match(result.stderr, new RegExp(`error \\[E_DISK_FULL\\]: no space left in ${cache}/partial/apt-torrent/[0-9a-f]{40}/ while writing bigtorrent_1\\.0_all\\.deb \\(\\d+ more bytes needed, ${readPool(repo, 'bigtorrent').length} in all\\)`));
+      assert.deepEqual(readdirSync(cache).filter((name) => name.endsWith('.deb')), []);
+    } finally {
+      try {
+        umount(cache);
+      } catch {
+        // not mounted
+      }
+      await mirror.stop();
+      removeSandbox(box);
+      rmSync(repo.root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a write that lands only in part', () => {
   it('HashingFileWriter hashes and counts only the bytes the file took, and writes the rest', async () => {
     // write(2) on a file system that is filling up takes part of a chunk without an error.
