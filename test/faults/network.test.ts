@@ -12,10 +12,15 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AptTorrentError } from '../../src/errors.js';
 import { fetchVerified, keepAliveAgents, type HttpOptions } from '../../src/fetch/http.js';
+import { fillRanges } from '../../src/fetch/range-fill.js';
 import { runCli } from '../helpers/cli.js';
 import { TestMirror, type Fault } from '../helpers/mirror.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox } from '../helpers/sandbox.js';
+import { FULL } from './helpers/fuzz.js';
+
+/** The CLI cases wait out http.lowSpeedTime (5 s at least): the full run takes them, CI the fast equivalents above. */
+const fullOnly = { skip: !FULL && 'full run only (npm run test:faults): the same watchdog is tested directly above', timeout: 60_000 };
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -57,7 +62,7 @@ describe('network faults, one file through fetchVerified', () => {
     assert.equal(existsSync(partial), false);
   };
 
-  it('a mirror dripping one byte a second trips the low-speed watchdog; the retry resumes and completes', async () => {
+  it('a mirror dripping one byte a second trips the low-speed watchdog; the retry resumes and completes', { timeout: 20_000 }, async () => {
     withFault({ kind: 'drip', times: 1 });
     const started = Date.now();
     await fetch({ lowSpeed: { bytesPerSecond: 100, seconds: 1 } });
@@ -67,7 +72,7 @@ describe('network faults, one file through fetchVerified', () => {
     assert.match(ranges()[1]!, /^bytes=\d+-$/, 'resumed where the drip stopped');
   });
 
-  it('a mirror that only ever drips fails clearly after the retries, in bounded time, with nothing in the cache', async () => {
+  it('a mirror that only ever drips fails clearly after the retries, in bounded time, with nothing in the cache', { timeout: 20_000 }, async () => {
     withFault({ kind: 'drip', times: 100 });
     const started = Date.now();
     await assert.rejects(fetch({ retries: 1, lowSpeed: { bytesPerSecond: 100, seconds: 1 } }), (error: AptTorrentError) => {
@@ -77,6 +82,19 @@ describe('network faults, one file through fetchVerified', () => {
     });
     assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     assert.equal(existsSync(final), false);
+  });
+
+  it('a torrent\'s HTTP fill from a dripping mirror: the same watchdog cuts it, the retry resumes inside the range', { timeout: 20_000 }, async () => {
+    withFault({ kind: 'drip', times: 1 });
+    const started = Date.now();
+    const options = { retries: 2, timeoutMs: 3000, agentsFor: () => agents, sleep: async () => {}, lowSpeed: { bytesPerSecond: 100, seconds: 1 } };
+    await fillRanges(`${mirror.url}pool/f.deb`, partial, [[0, body.length - 1]], 1, options);
+    assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(readFileSync(partial), body);
+    assert.equal(mirror.requests.length, 2);
+    assert.match(ranges()[1]!, new RegExp(`^bytes=[1-9]\\d*-${body.length - 1}$`));
+    withFault({ kind: 'drip', times: 100 });
+    await assert.rejects(fillRanges(`${mirror.url}pool/f.deb`, partial, [[0, body.length - 1]], 1, { ...options, retries: 1 }), /the transfer stayed below 100 bytes\/s for 1 s/);
   });
 
   it('a Content-Length longer than the body (then a cut connection): the file still verifies', async () => {
@@ -139,7 +157,7 @@ describe('network faults through the CLI', () => {
     rmSync(repo.root, { recursive: true, force: true });
   });
 
-  it('http.lowSpeedLimit and http.lowSpeedTime from the config bound a dripping mirror', async () => {
+  it('http.lowSpeedLimit and http.lowSpeedTime from the config bound a dripping mirror', fullOnly, async () => {
     const box = createSandbox(mirror.url);
     try {
       writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({
@@ -162,7 +180,7 @@ describe('network faults through the CLI', () => {
     }
   });
 
-  it('the same watchdog bounds a torrent\'s HTTP fill: a mirror that only drips fails clearly instead of hanging', async () => {
+  it('the same watchdog bounds a torrent\'s HTTP fill: a mirror that only drips fails clearly instead of hanging', fullOnly, async () => {
     const box = createSandbox(mirror.url);
     const path = `/${repo.pool.get('bigdrip')}`;
     try {

@@ -153,19 +153,23 @@ export class TestMirror {
     if (cutShort) stream.on('end', () => setTimeout(() => response.socket?.destroy(), 20));
   }
 
-  /** The faults that bend HTTP itself; a Range is honoured as `bytes=N-` (all apt-torrent asks for). */
+  /**
+   * The faults that bend HTTP itself. A Range is honoured as `bytes=N-` (how
+   * fetchVerified resumes); the drip also honours `bytes=N-M` (a torrent's HTTP fill).
+   */
   private misbehave(fault: Extract<Fault, { kind: 'drip' | 'content-length' | 'close-after-headers' | 'other-range' }>, file: string, size: number, request: IncomingMessage, response: ServerResponse, record: Request): void {
     const body = readFileSync(file);
-    const asked = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+    const asked = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
     const start = asked ? Number(asked[1]) : 0;
     const status = asked ? 206 : 200;
     const rangeHeader = (from: number) => (asked ? { 'content-range': `bytes ${from}-${size - 1}/${size}` } : {});
     record.status = status;
     if (fault.kind === 'drip') {
-      response.writeHead(status, { 'content-length': size - start, ...rangeHeader(start) });
+      const last = asked?.[2] ? Math.min(Number(asked[2]), size - 1) : size - 1;
+      response.writeHead(status, { 'content-length': last - start + 1, ...(asked ? { 'content-range': `bytes ${start}-${last}/${size}` } : {}) });
       let sent = start;
       const drop = () => {
-        if (response.destroyed || sent >= size) {
+        if (response.destroyed || sent > last) {
           clearInterval(timer);
           response.end();
           return;
