@@ -79,26 +79,47 @@ export function parsePackages(text: string): PackageEntry[] {
  * A path may appear in several stanzas (rare, but legal); all are returned.
  */
 export function findByFilename(text: string, wanted: ReadonlySet<string>): PackageEntry[] {
+  return findByField(text, 'Filename', wanted, (value) => value, (entry) => entry.filename);
+}
+
+/**
+ * The entries whose SHA256 is in `wanted` (lower-case hex), found the same way.
+ * @example findBySha256(text, new Set(['9f86d0...'])).map((entry) => entry.package)
+ */
+export function findBySha256(text: string, wanted: ReadonlySet<string>): PackageEntry[] {
+  return findByField(text, 'SHA256', wanted, (value) => value.toLowerCase(), (entry) => entry.sha256);
+}
+
+/**
+ * Scan for `\n<field>:` lines whose value is wanted and parse only their
+ * stanzas. indexOf over 50 MB is far cheaper than splitting it into stanzas.
+ * A stanza counts by the value APT reads (its last such field), once.
+ */
+function findByField(
+  text: string,
+  field: string,
+  wanted: ReadonlySet<string>,
+  normalize: (value: string) => string,
+  valueOf: (entry: PackageEntry) => string,
+): PackageEntry[] {
   const found: PackageEntry[] = [];
   if (wanted.size === 0) return found;
-  // A stanza may open with Filename; a leading newline makes every field look alike.
-  if (text.startsWith('Filename:')) text = `\n${text}`;
+  // A stanza may open with the field; a leading newline makes every field look alike.
+  if (text.startsWith(`${field}:`)) text = `\n${text}`;
   // No space required after the colon: APT does not require one either.
-  const key = '\nFilename:';
+  const key = `\n${field}:`;
   let at = text.indexOf(key);
   while (at !== -1) {
     const valueStart = at + key.length;
     let valueEnd = text.indexOf('\n', valueStart);
     if (valueEnd === -1) valueEnd = text.length;
-    const filename = text.slice(valueStart, valueEnd).trim();
-    if (wanted.has(filename)) {
+    if (wanted.has(normalize(text.slice(valueStart, valueEnd).trim()))) {
       const before = text.lastIndexOf('\n\n', at);
       const start = before === -1 ? 0 : before + 2;
       let end = text.indexOf('\n\n', valueEnd);
       if (end === -1) end = text.length;
       const entry = toEntry(parseStanza(text.slice(start, end)));
-      // A stanza names one file, by its last Filename (as APT reads it): take it once, then go on after it.
-      if (entry && wanted.has(entry.filename)) found.push(entry);
+      if (entry && wanted.has(valueOf(entry))) found.push(entry);
       at = text.indexOf(key, end);
       continue;
     }

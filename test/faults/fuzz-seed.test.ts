@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parsePackages } from '../../src/apt/packages.js';
 import { checkFacts, isPlainName } from '../../src/seed/entry.js';
-import { findBySha256 } from '../../src/seed/index-lookup.js';
+import { findBySha256 } from '../../src/apt/packages.js';
 import { candidateFacts } from '../../src/seed/ingest.js';
 import { LineSplitter, MAX_LINE, parseRequest, parseResponse, ProtocolError } from '../../src/seed/protocol.js';
 import { parseState } from '../../src/seed/state-file.js';

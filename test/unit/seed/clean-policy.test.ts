@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideClean, manifestVerdict } from '../../../src/seed/clean-policy.js';
 import type { SeedFacts } from '../../../src/seed/entry.js';
-import { findBySha256, indexKey } from '../../../src/seed/index-lookup.js';
+import { findBySha256 } from '../../../src/apt/packages.js';
+import { indexKey } from '../../../src/seed/index-lookup.js';
 
 const facts = (pkg: string, version: string, sha: string, more: Partial<SeedFacts> = {}): SeedFacts => ({
   infoHash: sha.slice(0, 40), package: pkg, version, architecture: 'all', sha256: sha, size: 100, name: `${pkg}.deb`, pieceLength: 1 << 20,
