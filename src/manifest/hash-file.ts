@@ -5,8 +5,8 @@
  * second pass would double it. node:crypto uses the CPU's SHA extensions, so
  * both digests together keep up with `sha1sum` alone (see the issue note).
  */
-import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { PieceHasher } from './piece-hasher.js';
 
 export interface FileHashes {
   /** Bytes read: compare with the index's Size. */
@@ -32,30 +32,11 @@ const READ_SIZE = 1024 * 1024;
  * @example const { sha256, pieces } = await hashFile('x.deb', { pieceLength: 262144 });
  */
 export async function hashFile(path: string, options: HashOptions): Promise<FileHashes> {
-  const whole = createHash('sha256');
-  const digests: Buffer[] = [];
-  let piece: Hash = createHash('sha1');
-  let inPiece = 0;
-  let size = 0;
+  const hasher = new PieceHasher(options.pieceLength);
   const stream = createReadStream(path, { highWaterMark: READ_SIZE, signal: options.signal });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    whole.update(chunk);
-    size += chunk.length;
-    // Pieces straddle chunk boundaries: feed subarrays (no copies) until each piece is full.
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(options.pieceLength - inPiece, chunk.length - offset);
-      piece.update(chunk.subarray(offset, offset + take));
-      inPiece += take;
-      offset += take;
-      if (inPiece === options.pieceLength) {
-        digests.push(piece.digest());
-        piece = createHash('sha1');
-        inPiece = 0;
-      }
-    }
+    hasher.update(chunk);
     options.onBytes?.(chunk.length);
   }
-  if (inPiece > 0) digests.push(piece.digest());
-  return { size, sha256: whole.digest('hex'), pieces: Buffer.concat(digests) };
+  return hasher.finish();
 }

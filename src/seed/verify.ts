@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { PieceHasher } from '../manifest/piece-hasher.js';
 import { buildTorrent, infoHashOf, type TorrentInfo } from '../manifest/torrent.js';
 import type { SeedFacts } from './entry.js';
 import { READ_NOFOLLOW } from './store.js';
@@ -15,11 +15,7 @@ const CHUNK = 1024 * 1024;
  */
 export async function verifyStored(path: string, facts: SeedFacts, trackers: readonly string[], signal?: AbortSignal): Promise<Buffer> {
   const handle = await open(path, READ_NOFOLLOW);
-  const whole = createHash('sha256');
-  const pieces: Buffer[] = [];
-  let piece = createHash('sha1');
-  let inPiece = 0;
-  let total = 0;
+  const hasher = new PieceHasher(facts.pieceLength);
   try {
     const info = await handle.stat();
     if (!info.isFile() || info.size !== facts.size) throw new Error(`is ${info.size} bytes, not ${facts.size}`);
@@ -28,30 +24,15 @@ export async function verifyStored(path: string, facts: SeedFacts, trackers: rea
       if (signal?.aborted) throw new Error('stopped');
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      const chunk = buffer.subarray(0, bytesRead);
-      whole.update(chunk);
-      total += bytesRead;
-      let at = 0;
-      while (at < chunk.length) {
-        const take = Math.min(facts.pieceLength - inPiece, chunk.length - at);
-        piece.update(chunk.subarray(at, at + take));
-        inPiece += take;
-        at += take;
-        if (inPiece === facts.pieceLength) {
-          pieces.push(piece.digest());
-          piece = createHash('sha1');
-          inPiece = 0;
-        }
-      }
+      hasher.update(buffer.subarray(0, bytesRead));
     }
   } finally {
     await handle.close();
   }
-  if (inPiece > 0) pieces.push(piece.digest());
+  const { size: total, sha256, pieces } = hasher.finish();
   if (total !== facts.size) throw new Error(`changed while being read (${total} bytes, not ${facts.size})`);
-  const sha256 = whole.digest('hex');
   if (sha256 !== facts.sha256) throw new Error(`SHA256 ${sha256} is not ${facts.sha256} from APT's Packages index`);
-  const info: TorrentInfo = { name: facts.name, length: facts.size, pieceLength: facts.pieceLength, pieces: Buffer.concat(pieces) };
+  const info: TorrentInfo = { name: facts.name, length: facts.size, pieceLength: facts.pieceLength, pieces };
   const infoHash = infoHashOf(info);
   if (infoHash !== facts.infoHash) throw new Error(`its torrent (name ${facts.name}, pieces of ${facts.pieceLength} bytes) has infohash ${infoHash}, not ${facts.infoHash}`);
   return buildTorrent(info, { trackers, webSeeds: [] });
