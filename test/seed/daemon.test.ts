@@ -180,17 +180,19 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
     await waitForList(box.env, (all) => all.every((torrent) => torrent.state === 'seeding'));
     const bigdata = async () => (await list(box.env)).find((torrent) => torrent.package === 'bigdata')!;
     const before = (await bigdata()).uploaded;
-    const leech = aria2Leech(bareTorrent('bigdata'));
+    // Measured over the whole transfer (8 MiB at 2 MiB/s: about 4 s), timed around the leecher
+    // itself: polling the daemon's counter over a short window mistakes the poll's own latency
+    // for transfer time when the machine is busy.
+    const startedAt = Date.now();
+    const leech = await aria2Leech(bareTorrent('bigdata'));
+    const seconds = (Date.now() - startedAt) / 1000;
     try {
-      // Measured once bytes flow, over a window well inside the transfer (8 MiB at 2 MiB/s: about 4 s).
-      const start = (await waitForList(box.env, (all) => all.find((torrent) => torrent.package === 'bigdata')!.uploaded > before + 256 * 1024)).find((torrent) => torrent.package === 'bigdata')!;
-      const startedAt = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      const end = await bigdata();
-      const rate = (end.uploaded - start.uploaded) / ((Date.now() - startedAt) / 1000);
-      assert.ok(rate <= limit * 1.25 && rate >= limit * 0.5, `uploaded ${Math.round(rate)} B/s with a limit of ${limit}`);
+      assert.equal(leech.code, 0);
+      const sent = (await bigdata()).uploaded - before;
+      assert.ok(sent >= readPool(repo, 'bigdata').length, `the daemon counted ${sent} bytes uploaded`);
+      const rate = readPool(repo, 'bigdata').length / seconds;
+      assert.ok(rate <= limit * 1.25 && rate >= limit * 0.4, `the leecher got ${Math.round(rate)} B/s with a limit of ${limit}`);
     } finally {
-      assert.equal((await leech).code, 0);
       configureSeeding(configFile(), { uploadLimit: 0 });
     }
   });
