@@ -15,7 +15,7 @@ export const EXIT = {
   download: 4,
   /** A downloaded file did not match the SHA256/size in APT's index. */
   verify: 5,
-  /** Another apt-torrent run holds the lock. */
+  /** Another apt-torrent run, or APT itself, holds the lock on the archive cache (or it cannot be written). */
   locked: 6,
   /** publish: the archive is incomplete or inconsistent (Release, Packages, pool files), or the output cannot be written. */
   archive: 7,

@@ -61,10 +61,11 @@ export class TorrentRefused extends Error {}
 export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOptions): Promise<TorrentOutcome> {
   const source = file.torrent!;
   let data: Buffer;
+  let name: string;
   try {
     const fetched = await fetchCached(source.torrentUrl, { network: options.network, timeoutMs: options.http.timeoutMs, signal: options.http.signal });
     if (!fetched) throw new Error('not found (404)');
-    acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash });
+    name = acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash }).info.name;
     data = withTrackersOnly(fetched.bytes, source.trackers);
   } catch (error) {
     throw new TorrentRefused(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName}: ${(error as Error).message}`);
@@ -73,7 +74,12 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const dir = join(options.partial, 'apt-torrent', source.infoHash);
   await mkdir(dir, { recursive: true });
   const torrent = await addTorrent(options.client, data, dir, options.maxWebConns);
-  const path = join(dir, torrent.files[0]!.name);
+  // A safety net under acceptTorrent: webtorrent must mean the very file we checked, or nothing is written.
+  if (torrent.files.length !== 1 || torrent.files[0]!.name !== name || torrent.length !== file.size) {
+    await new Promise<void>((resolve) => torrent.destroy({ destroyStore: false }, () => resolve()));
+    throw new TorrentRefused(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName}: webtorrent reads it as another file than the one checked`);
+  }
+  const path = join(dir, name);
   const counts = { peers: 0, mirror: 0 };
   const peerMeter = new SpeedMeter();
   const allMeter = new SpeedMeter();
