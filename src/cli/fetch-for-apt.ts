@@ -17,6 +17,9 @@ import { createProgressDisplay, progressMode } from './progress.js';
 const debug = debuglog('apt-torrent');
 const at = (step: string) => debug('%s at %d ms', step, Math.round(performance.now()));
 
+/** The longest a manifest (and its signature) may take, each attempt. */
+const MANIFEST_TIMEOUT_MS = 10_000;
+
 /** Config keys set by flags of the fetching commands. */
 export function configFlags(options: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -60,7 +63,8 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
       manifestUrl: config.manifest || undefined,
       keyring: config.manifestKeyring || undefined,
       cacheDir: join(config.stateDir, 'manifests'),
-      timeoutMs: config['http.timeout'] * 1000,
+      // A manifest only saves time: a slow one must not cost more than it can save.
+      timeoutMs: Math.min(config['http.timeout'] * 1000, MANIFEST_TIMEOUT_MS),
       signal: context.signal,
       warn,
     });

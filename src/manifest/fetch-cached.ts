@@ -61,7 +61,8 @@ export async function fetchCached(
     },
     responseType: 'buffer',
     throwHttpErrors: false,
-    retry: { limit: 2 },
+    // One more try for a passing fault; a mirror that keeps failing gets one warning, then HTTP.
+    retry: { limit: 1 },
     timeout: { request: options.timeoutMs },
     signal: options.signal,
   });
