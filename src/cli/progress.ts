@@ -4,7 +4,7 @@ import type { DownloadEvents, DownloadSummary } from '../fetch/download-all.js';
 import type { PlannedFile } from '../fetch/plan.js';
 import type { ByteSource } from '../fetch/torrent-fetch.js';
 import { formatBytes, formatDuration } from '../util/size.js';
-import { SpeedMeter } from './speed-meter.js';
+import { SpeedMeter } from '../util/speed-meter.js';
 
 export type ProgressMode = 'bars' | 'lines' | 'quiet';
 

@@ -10,7 +10,7 @@ import { AptTorrentError } from '../errors.js';
 import { fetchCached } from '../manifest/fetch-cached.js';
 import { acceptTorrent, withTrackersOnly } from '../torrent/accept-torrent.js';
 import { decide, mirrorDecision, type PolicyKnobs, type WebSeedKnobs } from '../torrent/fallback-policy.js';
-import { SpeedMeter } from '../cli/speed-meter.js';
+import { SpeedMeter } from '../util/speed-meter.js';
 import { missingRanges, splitRanges } from '../torrent/missing-ranges.js';
 import { PeerGuard } from '../torrent/peer-guard.js';
 import { diskFullError, type HttpOptions } from './http.js';
