@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every compiled test file (dist/test/**/*.test.js) with node's test runner,
 # one file at a time: the end-to-end files start servers and sandboxes of their own.
-# Arguments narrow the set to folders under test/, e.g. `test/run.sh unit e2e`.
+# Arguments narrow the set to folders under test/, e.g. `test/run.sh fetch e2e`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dirs=("$@")

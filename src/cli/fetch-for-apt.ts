@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { Apt, type AptVerb } from '../apt/apt.js';
 import { lockAptArchives } from '../apt/archive-lock.js';
-import { resolvePlan } from '../apt/resolve.js';
+import { resolvePlan } from '../fetch/resolve.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { DownloadSummary } from '../fetch/download-all.js';
@@ -57,7 +57,7 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
   at('network ready');
   let files = resolved.files;
   if (config['torrent.enabled'] && wanted.length > 0) {
-    const [{ discoverManifests }, { assignTorrents }] = await Promise.all([import('../manifest/discover.js'), import('../fetch/assign-torrents.js')]);
+    const [{ discoverManifests }, { assignTorrents }] = await Promise.all([import('../fetch/discover.js'), import('../fetch/assign-torrents.js')]);
     const manifests = await discoverManifests(resolved.sources, {
       network,
       manifestUrl: config.manifest || undefined,

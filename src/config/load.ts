@@ -28,7 +28,7 @@ export async function loadConfig(options: { env: NodeJS.ProcessEnv; file?: strin
     throw new AptTorrentError('E_CONFIG', `configuration file ${options.file} does not exist`, { hint: 'check the path given to --config' });
   }
   const files = configFiles(options.env, options.file);
-  // cosmiconfig cannot search absolute places (facts.md), so each file is loaded by path;
+  // cosmiconfig 9 ignores absolute paths in searchPlaces, so each file is loaded by path;
   // and only for YAML: JSON needs no 20 ms of module loading.
   const needsYaml = files.some((file) => !file.endsWith('.json'));
   const explorer = needsYaml ? (await import('cosmiconfig')).cosmiconfig('apt-torrent', { cache: false }) : undefined;

@@ -1,5 +1,5 @@
 import { debuglog } from 'node:util';
-import { parseScrape, scrapeQuery, scrapeUrl, type SwarmCount } from '../torrent/scrape.js';
+import { parseScrape, scrapeQuery, scrapeUrl, type SwarmCount } from '../bittorrent/scrape.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 

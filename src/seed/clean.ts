@@ -77,7 +77,7 @@ async function removeAll(doomed: readonly SeedFacts[], config: Config, store: st
  * manifest cannot be read says nothing: its files are kept.
  */
 async function readManifestVerdicts(entries: readonly SeedFacts[], options: CleanOptions): Promise<Map<string, ManifestVerdict>> {
-  const [{ aptNetwork }, { discoverManifests }] = await Promise.all([import('../fetch/network.js'), import('../manifest/discover.js')]);
+  const [{ aptNetwork }, { discoverManifests }] = await Promise.all([import('../fetch/network.js'), import('../fetch/discover.js')]);
   const dirs = await options.apt.directories();
   const network = await aptNetwork(options.apt, dirs, options.env, 4);
   const wanted = new Set(entries.map((entry) => `${entry.repoUri}\0${entry.release}`));

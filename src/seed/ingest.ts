@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { pieceLengthFor } from '../manifest/piece-length.js';
+import { pieceLengthFor } from '../bittorrent/piece-length.js';
 import { formatBytes } from '../util/size.js';
 import { checkFacts, label, type SeedFacts } from './entry.js';
 import { takePending } from './handover.js';

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
-import { PieceHasher } from '../manifest/piece-hasher.js';
-import { buildTorrent, infoHashOf, type TorrentInfo } from '../manifest/torrent.js';
+import { PieceHasher } from '../bittorrent/piece-hasher.js';
+import { buildTorrent, infoHashOf, type TorrentInfo } from '../bittorrent/torrent.js';
 import type { SeedFacts } from './entry.js';
 import { READ_NOFOLLOW } from './store.js';
 

@@ -10,7 +10,7 @@ import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AptTorrentError } from '../errors.js';
 import { fileUrl } from '../manifest/paths.js';
-import { parseTorrent } from '../manifest/torrent.js';
+import { parseTorrent } from '../bittorrent/torrent.js';
 import { realInside } from './inside-root.js';
 import { isUnspecified, type ListenAddress, urlHost } from './listen-address.js';
 import { ManifestIndex } from './manifest-index.js';

@@ -6,10 +6,10 @@
  * Afterwards the file on disk is served like any other.
  */
 import { readFile } from 'node:fs/promises';
-import { hashFile } from '../manifest/hash-file.js';
+import { hashFile } from '../bittorrent/hash-file.js';
 import { baseName } from '../manifest/paths.js';
-import { pieceLengthFor } from '../manifest/piece-length.js';
-import { buildTorrent, infoHashOf, parseTorrent, type TorrentLocations } from '../manifest/torrent.js';
+import { pieceLengthFor } from '../bittorrent/piece-length.js';
+import { buildTorrent, infoHashOf, parseTorrent, type TorrentLocations } from '../bittorrent/torrent.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface TorrentJob {

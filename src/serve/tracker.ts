@@ -1,7 +1,8 @@
 /**
  * The embedded tracker of `serve --tracker`: bittorrent-tracker's Server
  * with no sockets of its own, answering /announce and /scrape on our HTTP
- * server (facts.md: its own listen() fails on 127.0.0.1, and one port is
+ * server (its own listen() on 127.0.0.1 fails, since it reuses the address
+ * for UDP over IPv6; and one port is
  * simpler for small deployments and the demo anyway). Loaded only when
  * asked for.
  *

@@ -1,6 +1,7 @@
 /**
  * The part of webtorrent 2.8 that apt-torrent uses. @types/webtorrent
- * describes 0.x, so this small declaration stands in (facts.md).
+ * describes the 0.x API, which 2.x no longer matches, so this small
+ * declaration stands in.
  */
 declare module 'webtorrent' {
   import type { EventEmitter } from 'node:events';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import type { CommandModel, OptionModel } from '../../src/completion/model.js';
-import { shellNames, shells } from '../../src/completion/scripts.js';
+import type { CommandModel, OptionModel } from '../../src/cli/completion/model.js';
+import { shellNames, shells } from '../../src/cli/completion/scripts.js';
 import { bashComplete, fishComplete, zshComplete } from './helpers/shells.js';
 
 const run = promisify(execFile);

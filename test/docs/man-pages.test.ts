@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { shellNames, shells } from '../../src/completion/scripts.js';
+import { shellNames, shells } from '../../src/cli/completion/scripts.js';
 import { schema } from '../../src/config/schema.js';
 import { errorCodes, EXIT } from '../../src/errors.js';
 import { hasWord, items, readRoff, sections, subsections } from './helpers/roff.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { shellNames, shells } from '../../src/completion/scripts.js';
+import { shellNames, shells } from '../../src/cli/completion/scripts.js';
 import { runCli } from '../helpers/cli.js';
 import { programTree } from './helpers/tree.js';
 

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import parseTorrentLib from 'parse-torrent';
-import { BencodeError, decode, encode, rawValue, type BInput } from '../../src/manifest/bencode.js';
-import { parseTorrent } from '../../src/manifest/torrent.js';
-import { acceptTorrent, withTrackersOnly } from '../../src/torrent/accept-torrent.js';
-import { parseScrape, scrapeQuery, scrapeUrl } from '../../src/torrent/scrape.js';
+import { BencodeError, decode, encode, rawValue, type BInput } from '../../src/bittorrent/bencode.js';
+import { parseTorrent } from '../../src/bittorrent/torrent.js';
+import { acceptTorrent, withTrackersOnly } from '../../src/bittorrent/accept-torrent.js';
+import { parseScrape, scrapeQuery, scrapeUrl } from '../../src/bittorrent/scrape.js';
 import { anyText, check, checkAsync, NASTY, onlyThrows, reportRuns, timed } from './helpers/fuzz.js';
 
 reportRuns('torrent');

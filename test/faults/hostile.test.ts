@@ -1,5 +1,6 @@
 /**
- * A hostile manifest can cost time, never more (design.md, trust model):
+ * A hostile manifest can cost time, never more (the manifest only decides
+ * how a file is fetched; APT's index decides what it must be):
  * a torrent whose name is a path to webtorrent, and a manifest nested past
  * any stack, both end in a plain HTTP download of the verified file.
  */
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { encode } from '../../src/manifest/bencode.js';
+import { encode } from '../../src/bittorrent/bencode.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';

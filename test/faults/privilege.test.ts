@@ -15,7 +15,7 @@ import { TestMirror } from '../helpers/mirror.js';
 import { buildRepo, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { configureSeeding, startDaemon, waitForList, type Daemon } from '../seed/helpers/daemon.js';
-import { candidate } from '../unit/seed/fixtures.js';
+import { candidate } from '../seed/helpers/fixtures.js';
 
 /** Every path under `dir`, with its lstat, the directory itself first. */
 function walk(dir: string): Array<{ path: string; mode: number; kind: string }> {

@@ -15,7 +15,7 @@ export interface Sandbox {
 }
 
 /**
- * An APT that never touches the system (facts.md): its own sources, lists,
+ * An APT that never touches the system: its own sources, lists,
  * cache and dpkg root, given to every APT program through APT_CONFIG.
  */
 export function createSandbox(mirrorUrl: string): Sandbox {

@@ -6,15 +6,15 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { pieceLengthFor } from '../../src/manifest/piece-length.js';
-import { infoHashOf } from '../../src/manifest/torrent.js';
+import { pieceLengthFor } from '../../src/bittorrent/piece-length.js';
+import { infoHashOf } from '../../src/bittorrent/torrent.js';
 import type { SeedFacts } from '../../src/seed/entry.js';
 import { linkIntoStore, openStore } from '../../src/seed/store.js';
 import { CLI } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
 import { buildRepo, indexRepo, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { piecesOf } from '../unit/seed/fixtures.js';
+import { piecesOf } from './helpers/fixtures.js';
 
 const run = promisify(execFile);
 const SNIPPET = fileURLToPath(new URL('../../../system/50apt-torrent', import.meta.url));

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Server } from 'bittorrent-tracker';
-import { candidate } from '../unit/seed/fixtures.js';
+import { candidate } from './helpers/fixtures.js';
 import { startDaemon, waitForList } from './helpers/daemon.js';
 
 const { values } = parseArgs({ options: { counts: { type: 'string', default: '10,300' }, size: { type: 'string', default: '262144' }, 'max-active': { type: 'string' } } });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, u
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { candidate } from '../unit/seed/fixtures.js';
+import { candidate } from './helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { list, startDaemon, waitForList, type Daemon } from './helpers/daemon.js';
 

@@ -1,6 +1,6 @@
 import { AptTorrentError } from '../../errors.js';
-import { completionModel } from '../../completion/model.js';
-import { shellNames, shells, type Shell } from '../../completion/scripts.js';
+import { completionModel } from '../completion/model.js';
+import { shellNames, shells, type Shell } from '../completion/scripts.js';
 import type { CommandSpec } from '../command.js';
 
 export const completion: CommandSpec = {

@@ -1,6 +1,6 @@
 import { AptTorrentError, EXIT } from '../../errors.js';
-import { formatCoverage } from '../../manifest/coverage.js';
-import { publish, type PublishOptions, type PublishOutcome } from '../../manifest/publish.js';
+import { formatCoverage } from '../../publish/coverage.js';
+import { publish, type PublishOptions, type PublishOutcome } from '../../publish/publish.js';
 import { formatBytes, formatDuration, parseSize } from '../../util/size.js';
 import type { CommandSpec } from '../command.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { shQuote } from '../../../src/completion/quote.js';
+import { shQuote } from '../../../src/cli/completion/quote.js';
 
 const run = promisify(execFile);
 

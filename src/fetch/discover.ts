@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { AptSource } from './resolve.js';
+import type { TrustedManifest } from './assign-torrents.js';
+import type { Network } from './network.js';
+import { fetchCached } from './fetch-cached.js';
+import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
+import { checkAgainstRelease } from './release-check.js';
+import { validateManifest } from '../manifest/validate.js';
+
+const run = promisify(execFile);
+
+export interface DiscoverOptions {
+  network: Network;
+  /** `--manifest URL` or the `manifest` config key: used for every source instead of discovery. */
+  manifestUrl?: string;
+  /** An OpenPGP keyring: when set, a manifest is used only with a valid detached signature (`manifest.json.gpg`). */
+  keyring?: string;
+  cacheDir?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Told once per manifest that cannot be used; its files then come over HTTP. */
+  warn(message: string): void;
+}
+
+/** The URL where a source's manifest is published. */
+export function manifestUrlFor(source: AptSource): string {
+  return `${source.repoUri.endsWith('/') ? source.repoUri : `${source.repoUri}/`}${manifestDir(source.release)}/${MANIFEST_NAME}`;
+}
+
+/**
+ * Find, fetch and check the manifests for the sources of a plan. Every
+ * failure (none published, unreachable, invalid, not matching Release, bad
+ * signature) means "those files over HTTP" and one warning — never a failed install.
+ */
+export async function discoverManifests(sources: readonly AptSource[], options: DiscoverOptions): Promise<TrustedManifest[]> {
+  if (options.manifestUrl) {
+    const manifest = await loadOne(options.manifestUrl, undefined, options, true);
+    return manifest ? [manifest] : [];
+  }
+  const found = await Promise.all(sources.map((source) => loadOne(manifestUrlFor(source), source, options, false)));
+  return found.filter((manifest): manifest is TrustedManifest => manifest !== undefined);
+}
+
+async function loadOne(url: string, source: AptSource | undefined, options: DiscoverOptions, explicit: boolean): Promise<TrustedManifest | undefined> {
+  const fallback = (reason: string) => {
+    options.warn(`manifest ${url}: ${reason}; its files come over HTTP`);
+    return undefined;
+  };
+  let fetched;
+  try {
+    fetched = await fetchCached(url, { network: options.network, cacheDir: options.cacheDir, timeoutMs: options.timeoutMs, signal: options.signal });
+  } catch (error) {
+    return fallback(`cannot be fetched (${(error as Error).message})`);
+  }
+  // A mirror without a manifest is normal; only a manifest asked for by name deserves a warning.
+  if (!fetched) return explicit ? fallback('not found') : undefined;
+
+  let json: unknown;
+  try {
+    json = JSON.parse(fetched.bytes.toString('utf8'));
+  } catch (error) {
+    return fallback(`is not valid JSON (${(error as Error).message})`);
+  }
+  const { manifest, problems } = validateManifest(json);
+  if (!manifest) return fallback(`does not follow the manifest schema: ${problems.slice(0, 3).join('; ')}`);
+
+  if (source) {
+    const verdict = await releaseVerdict(source, fetched.bytes);
+    if (verdict?.kind === 'mismatch') {
+      return fallback(`does not match the SHA256 listed for it in the suite's signed Release (expected ${verdict.expected}, got ${verdict.got})`);
+    }
+  }
+  if (options.keyring) {
+    const problem = await signatureProblem(`${url}.gpg`, fetched.bytes, options);
+    if (problem) return fallback(problem);
+  }
+  return {
+    repoUri: source?.repoUri,
+    release: source?.release,
+    torrentBase: source ? source.repoUri : manifest.archive,
+    trackers: manifest.trackers,
+    files: manifest.files,
+  };
+}
+
+async function releaseVerdict(source: AptSource, bytes: Buffer) {
+  for (const file of source.releaseFiles) {
+    try {
+      return checkAgainstRelease(await readFile(file, 'utf8'), bytes);
+    } catch {
+      // try the next name (InRelease, then Release)
+    }
+  }
+  return undefined;
+}
+
+/** gpgv on the detached signature; undefined when it is good. */
+async function signatureProblem(signatureUrl: string, data: Buffer, options: DiscoverOptions): Promise<string | undefined> {
+  let signature;
+  try {
+    signature = await fetchCached(signatureUrl, { network: options.network, timeoutMs: options.timeoutMs, signal: options.signal });
+  } catch (error) {
+    return `its signature ${signatureUrl} cannot be fetched (${(error as Error).message})`;
+  }
+  if (!signature) return `is not signed (no ${signatureUrl}) but a keyring is configured`;
+  const dir = await mkdtemp(join(tmpdir(), 'apt-torrent-gpgv-'));
+  try {
+    await writeFile(join(dir, 'manifest.json'), data);
+    await writeFile(join(dir, 'manifest.json.gpg'), signature.bytes);
+    await run('gpgv', ['--keyring', options.keyring!, join(dir, 'manifest.json.gpg'), join(dir, 'manifest.json')]);
+    return undefined;
+  } catch (error) {
+    const said = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
+    return `has no valid signature from the keyring ${options.keyring} (gpgv: ${said})`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

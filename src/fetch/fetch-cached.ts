@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Network } from './network.js';
+
+export interface Fetched {
+  bytes: Buffer;
+  /** True when the server said 304 and the cached copy was used. */
+  fromCache: boolean;
+}
+
+/**
+ * GET a small file (a manifest, its signature) over http(s) or from file:,
+ * through APT's proxy and logins. With a cache directory, the copy and its
+ * ETag/Last-Modified are kept, and a 304 answers from it. Returns undefined
+ * for a 404 (the mirror publishes no manifest: not an error).
+ */
+/**
+ * The most a manifest, its signature or a .torrent may weigh. A manifest
+ * listing every package of Debian's main suite is about 30 MB; a .torrent
+ * of the largest .deb a few KB. More is a broken or hostile server, whose
+ * endless answer must not fill the client's memory.
+ */
+export const MAX_SMALL_FILE = 64 * 1024 * 1024;
+
+export async function fetchCached(
+  url: string,
+  options: { network: Network; cacheDir?: string; timeoutMs: number; signal?: AbortSignal; maxBytes?: number },
+): Promise<Fetched | undefined> {
+  const maxBytes = options.maxBytes ?? MAX_SMALL_FILE;
+  if (url.startsWith('file:')) {
+    try {
+      return { bytes: await readFile(fileURLToPath(url)), fromCache: false };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+  const key = createHash('sha1').update(url).digest('hex');
+  const bodyPath = options.cacheDir && join(options.cacheDir, `${key}.body`);
+  const metaPath = options.cacheDir && join(options.cacheDir, `${key}.meta.json`);
+  let meta: { etag?: string; lastModified?: string } = {};
+  let cached: Buffer | undefined;
+  if (bodyPath && metaPath) {
+    try {
+      [cached, meta] = await Promise.all([readFile(bodyPath), readFile(metaPath, 'utf8').then((text) => JSON.parse(text))]);
+    } catch {
+      cached = undefined;
+      meta = {};
+    }
+  }
+  const { default: got, CancelError } = await import('got');
+  const request = got(url, {
+    agent: options.network.agentsFor(url),
+    headers: {
+      'user-agent': 'apt-torrent',
+      ...options.network.headersFor(url),
+      ...(cached && meta.etag ? { 'if-none-match': meta.etag } : {}),
+      ...(cached && meta.lastModified ? { 'if-modified-since': meta.lastModified } : {}),
+    },
+    responseType: 'buffer',
+    throwHttpErrors: false,
+    // One more try for a passing fault; a mirror that keeps failing gets one warning, then HTTP.
+    retry: { limit: 1 },
+    timeout: { request: options.timeoutMs },
+    signal: options.signal,
+  });
+  request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+    if (progress.transferred > maxBytes || (progress.total ?? 0) > maxBytes) request.cancel();
+  });
+  let response;
+  try {
+    response = await request;
+  } catch (error) {
+    if (error instanceof CancelError && !options.signal?.aborted) throw new Error(`the answer is larger than ${maxBytes} bytes`);
+    throw error;
+  }
+  if (response.statusCode === 304 && cached) return { bytes: cached, fromCache: true };
+  if (response.statusCode === 404 || response.statusCode === 410) return undefined;
+  if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim());
+  if (bodyPath && metaPath && options.cacheDir) {
+    // The cache only saves a download; a read-only state dir must not fail the install.
+    try {
+      await mkdir(options.cacheDir, { recursive: true });
+      await writeFile(`${bodyPath}.tmp`, response.body);
+      await rename(`${bodyPath}.tmp`, bodyPath);
+      await writeFile(metaPath, JSON.stringify({ url, etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
+    } catch {
+      // not cached this time
+    }
+  }
+  return { bytes: response.body, fromCache: false };
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decide, mirrorDecision } from '../../src/torrent/fallback-policy.js';
+import { missingRanges, splitRanges } from '../../src/torrent/missing-ranges.js';
+
+const knobs = { stallMs: 10_000, peerWaitMs: 120_000, minPeerRate: 1 << 20 };
+const state = (over: Partial<Parameters<typeof decide>[0]>) => ({ nowMs: 100_000, lastProgressMs: 100_000, peers: 0, done: false, httpActive: false, mirrorFailed: false, rate: 10 << 20, ...over });
+
+describe('fallback policy', () => {
+  it('waits while bytes flow, hands over to HTTP after a silent stall with no peers', () => {
+    assert.equal(decide(state({ lastProgressMs: 95_000 }), knobs), 'wait');
+    assert.equal(decide(state({ lastProgressMs: 90_000 }), knobs), 'http');
+  });
+
+  it('gives connected peers four times as long (slow unchoking peers are common)', () => {
+    assert.equal(decide(state({ lastProgressMs: 80_000, peers: 2 }), knobs), 'wait');
+    assert.equal(decide(state({ lastProgressMs: 60_000, peers: 2 }), knobs), 'http');
+  });
+
+  it('hands a crawling file to HTTP once the mirror has been in for stallMs (a trickling peer holds its pieces)', () => {
+    assert.equal(decide(state({ peers: 1, rate: 50_000, mirrorJoinedMs: 95_000 }), knobs), 'wait');
+    assert.equal(decide(state({ peers: 1, rate: 50_000, mirrorJoinedMs: 85_000 }), knobs), 'http');
+    assert.equal(decide(state({ peers: 1, rate: 50_000 }), knobs), 'wait', 'the mirror has not joined: peers still have their chance');
+    assert.equal(decide(state({ peers: 1, rate: 5 << 20, mirrorJoinedMs: 0 }), knobs), 'wait');
+  });
+
+  it('when the mirror failed, waits on peers and gives up only after peerWait', () => {
+    assert.equal(decide(state({ lastProgressMs: 0, mirrorFailed: true, nowMs: 100_000 }), knobs), 'wait');
+    assert.equal(decide(state({ lastProgressMs: 0, mirrorFailed: true, nowMs: 130_000 }), knobs), 'give-up');
+  });
+
+  it('does not start HTTP twice, and finishes when done', () => {
+    assert.equal(decide(state({ lastProgressMs: 0, httpActive: true }), knobs), 'wait');
+    assert.equal(decide(state({ done: true }), knobs), 'done');
+  });
+});
+
+describe('when the mirror comes in', () => {
+  const gate = { webSeedDelayMs: 3000, minPeerRate: 1 << 20 };
+  const at = (over: Partial<Parameters<typeof mirrorDecision>[0]>) => mirrorDecision({ elapsedMs: 0, hasTrackers: true, peers: 0, peerRate: 0, ...over }, gate);
+
+  it('takes the whole file over plain HTTP at once when nobody can have it', () => {
+    assert.equal(at({ hasTrackers: false }), 'http');
+    assert.equal(at({ trackerSeeders: 0 }), 'http');
+    assert.equal(at({ trackerSeeders: 0, peers: 1 }), 'wait', 'a leecher may have pieces: give it the delay');
+  });
+
+  it('gives peers the delay, then joins as web seed only while they carry too little', () => {
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 1000 }), 'wait');
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 5 << 20 }), 'wait');
+    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 100_000 }), 'web-seed');
+    assert.equal(at({ trackerSeeders: 2, peers: 0, elapsedMs: 4000 }), 'web-seed');
+    assert.equal(at({ elapsedMs: 1000 }), 'wait', 'no tracker answer yet');
+  });
+});
+
+describe('missing ranges', () => {
+  it('splits the work for several connections on piece boundaries', () => {
+    assert.deepEqual(splitRanges([[0, 99]], 2, 10), [[0, 49], [50, 99]]);
+    assert.deepEqual(splitRanges([[0, 9], [30, 99]], 4, 10), [[0, 9], [30, 49], [50, 69], [70, 89], [90, 99]]);
+    assert.deepEqual(splitRanges([[0, 4]], 8, 10), [[0, 4]]);
+  });
+
+  it('joins adjacent missing pieces and trims the last piece to the file', () => {
+    assert.deepEqual(missingRanges(10, 4, (index) => index === 1), [[0, 3], [8, 9]]);
+    assert.deepEqual(missingRanges(12, 4, () => false), [[0, 11]]);
+    assert.deepEqual(missingRanges(12, 4, () => true), []);
+  });
+});
