@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AptTorrentError } from '../errors.js';
 import { defaults, type Config } from './schema.js';
+import { readTrustedFile } from './trusted-file.js';
 import { formatProblems, validateLayer, type ConfigProblem } from './validate.js';
 
 const NAMES = ['config.json', 'config.yaml', 'config.yml'];
@@ -16,27 +17,51 @@ export function configFiles(env: NodeJS.ProcessEnv, explicit?: string): string[]
   return explicit ? [...found, explicit] : found;
 }
 
+export interface LoadOptions {
+  env: NodeJS.ProcessEnv;
+  file?: string;
+  flags?: Record<string, unknown>;
+  /** The effective user: as root (0), only root-owned files are read. */
+  uid?: number;
+  /** Told about a configuration file that is skipped; stderr by default. */
+  warn?: (message: string) => void;
+}
+
 /**
  * Load and merge: /etc/apt-torrent/config.*, then the user's XDG config,
  * then --config FILE, then flags. Every problem of every layer is reported
- * in one error that names the file and the key.
+ * in one error that names the file and the key. As root, a file that
+ * another user could have written is skipped with a warning (or, for
+ * --config, refused): see readTrustedFile.
  */
-export async function loadConfig(options: { env: NodeJS.ProcessEnv; file?: string; flags?: Record<string, unknown> }): Promise<Config> {
+export async function loadConfig(options: LoadOptions): Promise<Config> {
   const problems: ConfigProblem[] = [];
   let config = defaults();
   if (options.file && !existsSync(options.file)) {
     throw new AptTorrentError('E_CONFIG', `configuration file ${options.file} does not exist`, { hint: 'check the path given to --config' });
   }
+  const asRoot = (options.uid ?? process.getuid?.()) === 0;
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`apt-torrent: warning: ${message}\n`));
   const files = configFiles(options.env, options.file);
-  // cosmiconfig 9 ignores absolute paths in searchPlaces, so each file is loaded by path;
-  // and only for YAML: JSON needs no 20 ms of module loading.
+  // cosmiconfig's YAML loader is loaded only for YAML: JSON needs no 20 ms of module loading.
   const needsYaml = files.some((file) => !file.endsWith('.json'));
-  const explorer = needsYaml ? (await import('cosmiconfig')).cosmiconfig('apt-torrent', { cache: false }) : undefined;
+  const parseYaml = needsYaml ? (await import('cosmiconfig')).defaultLoaders['.yaml'] : undefined;
   for (const file of files) {
     let raw: unknown;
     try {
-      raw = file.endsWith('.json') ? parseJsonConfig(await readFile(file, 'utf8')) : (await explorer!.load(file))?.config;
+      const read = asRoot ? await readTrustedFile(file) : { text: await readFile(file, 'utf8') };
+      if ('untrusted' in read) {
+        if (file === options.file) {
+          throw new AptTorrentError('E_CONFIG', `configuration file ${file} is not used: ${read.untrusted}`, {
+            hint: 'as root, apt-torrent reads only configuration that root alone can change: chown root it and its directories, or copy it to /etc/apt-torrent/',
+          });
+        }
+        warn(`${file} is skipped: ${read.untrusted}, and apt-torrent runs as root`);
+        continue;
+      }
+      raw = file.endsWith('.json') ? parseJsonConfig(read.text) : await parseYaml!(file, read.text);
     } catch (error) {
+      if (error instanceof AptTorrentError) throw error;
       problems.push({ source: file, key: '(file)', message: `cannot be read: ${(error as Error).message.split('\n')[0]}` });
       continue;
     }
