@@ -16,7 +16,7 @@ import { isUnspecified, type ListenAddress, urlHost } from './listen-address.js'
 import { ManifestIndex } from './manifest-index.js';
 import { decidePath } from './request-path.js';
 import { sendFile } from './send-file.js';
-import { MismatchError, TorrentMaker } from './torrent-maker.js';
+import { BusyError, MismatchError, TorrentMaker } from './torrent-maker.js';
 import { type EmbeddedTracker, startTracker } from './tracker.js';
 
 export interface ServeOptions {
@@ -133,12 +133,13 @@ async function onDemand(request: IncomingMessage, response: ServerResponse, file
     const made = await context.maker.get({
       filename, source: source.real, size: info.size, target, locations,
       ...(hit ? { expected: { size: hit.file.size, sha256: hit.file.sha256, pieceLength: hit.file.pieceLength, infoHash: hit.file.infoHash } } : {}),
-    });
+    }, info.mtimeMs);
     if (made.infoHash) context.seen.add(made.infoHash);
     if (made.stored) return sendFile(request, response, await open(target), filename + TORRENT);
     response.writeHead(200, { 'Content-Type': 'application/x-bittorrent', 'Content-Length': made.bytes.length, 'Cache-Control': 'no-cache' });
     response.end(request.method === 'HEAD' ? undefined : made.bytes);
   } catch (error) {
+    if (error instanceof BusyError) return plain(response, 503, `busy: ${error.message}; try again shortly\n`, { 'Retry-After': '5' });
     if (!(error instanceof MismatchError)) throw error;
     context.options.log(`error: ${error.message}`);
     plain(response, 500, `${error.message}\n`);
