@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { setMaxListeners } from 'node:events';
 import { buildProgram } from './cli/program.js';
 import { AptTorrentError, EXIT } from './errors.js';
+import { terminalSafe } from './util/terminal-text.js';
 
 /** The only place that exits: every error becomes one message and a documented status. */
 async function main(argv: string[]): Promise<number> {
@@ -48,11 +49,11 @@ function report(error: unknown): number {
     return error.exitCode === 0 ? 0 : EXIT.usage;
   }
   if (error instanceof AptTorrentError) {
-    process.stderr.write(`apt-torrent: error [${error.code}]: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
+    process.stderr.write(terminalSafe(`apt-torrent: error [${error.code}]: ${error.message}\n`));
+    if (error.hint) process.stderr.write(terminalSafe(`  hint: ${error.hint}\n`));
     return error.exitCode;
   }
-  process.stderr.write(`apt-torrent: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(terminalSafe(`apt-torrent: internal error: ${(error as Error)?.stack ?? String(error)}\n`));
   process.stderr.write('  hint: this is a bug in apt-torrent; please report it with the command you ran\n');
   return EXIT.internal;
 }

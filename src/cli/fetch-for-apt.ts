@@ -12,6 +12,7 @@ import type { Plan } from '../fetch/plan.js';
 import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
 import { createProgressDisplay, progressMode } from './progress.js';
+import { terminalSafe } from '../util/terminal-text.js';
 
 /** NODE_DEBUG=apt-torrent: where the time goes, in ms since the process started. */
 const debug = debuglog('apt-torrent');
@@ -83,7 +84,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   const early: string[] = [];
   const downloadModule = import('../fetch/download-all.js');
   const { apt, config, dirs, network, plan } = await planFetch(context, verb, input, (message) => early.push(message));
-  if (!quiet) for (const message of early) context.stderr.write(`W: ${message}\n`);
+  if (!quiet) for (const message of early) context.stderr.write(terminalSafe(`W: ${message}\n`));
   let wanted = plan.files.filter((file) => file.route !== 'apt');
   if (wanted.length === 0) return { apt, config, plan };
 

@@ -5,6 +5,7 @@ import type { PlannedFile } from '../fetch/plan.js';
 import type { ByteSource } from '../fetch/torrent-fetch.js';
 import { formatBytes, formatDuration } from '../util/size.js';
 import { SpeedMeter } from '../util/speed-meter.js';
+import { oneLine, terminalSafe } from '../util/terminal-text.js';
 
 export type ProgressMode = 'bars' | 'lines' | 'quiet';
 
@@ -72,7 +73,7 @@ export class ProgressDisplay implements DownloadEvents {
       format: (_options, params, payload: { name: string; speed: string; via: string }) => {
         const bar = '█'.repeat(Math.round(params.progress * 20)).padEnd(20, '░');
         const eta = Number.isFinite(params.eta) && params.value < params.total && params.eta > 0 ? ` ETA ${formatDuration(params.eta * 1000)}` : '';
-        return `${payload.name.padEnd(34).slice(0, 34)} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
+        return `${oneLine(payload.name).padEnd(34).slice(0, 34)} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
           `${formatBytes(params.value).padStart(9)}/${formatBytes(params.total).padEnd(9)} ${payload.speed.padStart(11)} ${payload.via}${eta}`;
       },
     });
@@ -138,11 +139,11 @@ export class ProgressDisplay implements DownloadEvents {
   private line(text: string, bar?: cliProgress.SingleBar): void {
     if (this.multi) {
       // log() before remove(): remove() redraws, which is what flushes the log.
-      this.multi.log(`${text}\n`);
+      this.multi.log(`${terminalSafe(text)}\n`);
       if (bar) this.multi.remove(bar);
       else this.multi.update();
     } else if (this.mode === 'lines') {
-      this.stream.write(`${text}\n`);
+      this.stream.write(`${terminalSafe(text)}\n`);
     }
   }
 }

@@ -6,6 +6,7 @@ import { AptTorrentError } from '../errors.js';
 import { defaults, type Config } from './schema.js';
 import { readTrustedFile } from './trusted-file.js';
 import { formatProblems, validateLayer, type ConfigProblem } from './validate.js';
+import { terminalSafe } from '../util/terminal-text.js';
 
 const NAMES = ['config.json', 'config.yaml', 'config.yml'];
 
@@ -41,7 +42,7 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
     throw new AptTorrentError('E_CONFIG', `configuration file ${options.file} does not exist`, { hint: 'check the path given to --config' });
   }
   const asRoot = (options.uid ?? process.getuid?.()) === 0;
-  const warn = options.warn ?? ((message: string) => process.stderr.write(`apt-torrent: warning: ${message}\n`));
+  const warn = options.warn ?? ((message: string) => process.stderr.write(terminalSafe(`apt-torrent: warning: ${message}\n`)));
   const files = configFiles(options.env, options.file);
   // cosmiconfig's YAML loader is loaded only for YAML: JSON needs no 20 ms of module loading.
   const needsYaml = files.some((file) => !file.endsWith('.json'));

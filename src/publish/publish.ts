@@ -16,6 +16,7 @@ import { CACHE_NAME, loadCache, saveCache } from './publish-cache.js';
 import { publishFiles, type PublishFilesResult, removeStale } from './publish-files.js';
 import { type Selection, type SelectionOptions, selectFiles } from './select.js';
 import { writeManifest } from './write-manifest.js';
+import { oneLine, terminalSafe } from '../util/terminal-text.js';
 
 export const GENERATOR = 'apt-torrent 0.1.0';
 
@@ -61,7 +62,7 @@ export interface PublishOutcome {
 export async function publish(options: PublishOptions, io: PublishIo): Promise<PublishOutcome> {
   const archiveRoot = resolve(options.archiveRoot);
   const suite = await readSuite({ archiveRoot, suite: options.suite, components: options.components, architectures: options.architectures });
-  for (const note of suite.notes) io.stderr.write(`apt-torrent: note: ${note}\n`);
+  for (const note of suite.notes) io.stderr.write(terminalSafe(`apt-torrent: note: ${note}\n`));
 
   const selectionOptions: SelectionOptions = { share: options.share, minSize: options.minSize };
   if (options.popconFile) selectionOptions.installs = await readPopcon(options.popconFile, io.stderr);
@@ -127,7 +128,7 @@ async function readPopcon(path: string, stderr: ProgressSink): Promise<Map<strin
   }
   if (popcon.skipped.length > 0) {
     const first = popcon.skipped[0]!;
-    stderr.write(`apt-torrent: warning: ${popcon.skipped.length} lines of ${path} are not popcon data and were skipped (first: line ${first.line}: ${first.text})\n`);
+    stderr.write(terminalSafe(`apt-torrent: warning: ${popcon.skipped.length} lines of ${path} are not popcon data and were skipped (first: line ${first.line}: ${oneLine(first.text)})\n`));
   }
   return popcon.installs;
 }

@@ -2,6 +2,7 @@ import { Apt } from '../../apt/apt.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 export const cleanCommand: CommandSpec = {
   name: 'clean',
@@ -29,9 +30,9 @@ export const cleanCommand: CommandSpec = {
       manifestGone: input.options.manifestGone === true,
       dryRun,
       signal: context.signal,
-      warn: (message) => context.stderr.write(`W: ${message}\n`),
+      warn: (message) => context.stderr.write(terminalSafe(`W: ${message}\n`)),
     });
-    if (decision.caution) context.stderr.write(`W: ${decision.caution}\n`);
+    if (decision.caution) context.stderr.write(terminalSafe(`W: ${decision.caution}\n`));
     const seeded = decision.remove.length + decision.keep.length;
     if (decision.remove.length === 0) {
       if (!quiet) context.stdout.write(seeded === 0 ? 'Nothing is seeded.\n' : `Nothing to clean: the ${seeded} seeded file(s) are all still in the Packages indexes.\n`);

@@ -2,6 +2,7 @@ import type { PlannedFile } from '../../fetch/plan.js';
 import { formatBytes } from '../../util/size.js';
 import type { CommandSpec } from '../command.js';
 import { routeOptions } from './shared-options.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 /** The plan as `plan --json` prints it: stable field names for scripts. */
 export function planJson(files: readonly PlannedFile[]) {
@@ -39,8 +40,9 @@ export const plan: CommandSpec = {
   passesAptOptions: true,
   async run(context, input) {
     const { planFetch } = await import('../fetch-for-apt.js');
-    const { plan: result } = await planFetch(context, 'install', input, (message) => context.stderr.write(`W: ${message}\n`));
-    context.stdout.write(input.options.json ? `${JSON.stringify(planJson(result.files), null, 2)}\n` : planTable(result.files));
+    const { plan: result } = await planFetch(context, 'install', input, (message) => context.stderr.write(terminalSafe(`W: ${message}\n`)));
+    // JSON.stringify leaves C1 and bidi characters raw; as \u escapes they are the same JSON.
+    context.stdout.write(terminalSafe(input.options.json ? `${JSON.stringify(planJson(result.files), null, 2)}\n` : planTable(result.files)));
     return 0;
   },
 };

@@ -3,6 +3,7 @@ import { formatCoverage } from '../../publish/coverage.js';
 import { publish, type PublishOptions, type PublishOutcome } from '../../publish/publish.js';
 import { formatBytes, formatDuration, parseSize } from '../../util/size.js';
 import type { CommandSpec } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 const DEFAULT_SHARE = 0.9;
 /** Below this a torrent's overhead (tracker, handshakes, piece bookkeeping) outweighs what it saves. */
@@ -41,7 +42,7 @@ export const publishCommand: CommandSpec = {
     context.stderr.write(summary(outcome));
     const { problems } = outcome.files;
     if (problems.length === 0) return EXIT.ok;
-    for (const problem of problems) context.stderr.write(`apt-torrent: problem: ${problem}\n`);
+    for (const problem of problems) context.stderr.write(terminalSafe(`apt-torrent: problem: ${problem}\n`));
     context.stderr.write(`apt-torrent: error [E_ARCHIVE]: ${problems.length} chosen file(s) could not be verified and were left out of the manifest\n`);
     context.stderr.write('  hint: fix the pool or regenerate the Packages indexes and Release, then run publish again\n');
     return EXIT.archive;

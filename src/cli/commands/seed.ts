@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load.js';
 import { AptTorrentError, EXIT } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 export const seedCommand: CommandSpec = {
   name: 'seed',
@@ -21,7 +22,7 @@ export const seedCommand: CommandSpec = {
     }
     // webtorrent and the daemon are loaded only here: --help must not pay for them.
     const { runDaemon } = await import('../../seed/daemon.js');
-    await runDaemon(config, context.signal, (message) => context.stderr.write(`apt-torrent seed: ${message}\n`));
+    await runDaemon(config, context.signal, (message) => context.stderr.write(terminalSafe(`apt-torrent seed: ${message}\n`)));
     return EXIT.ok;
   },
 };

@@ -3,6 +3,7 @@ import { AptTorrentError, EXIT } from '../../errors.js';
 import type { ChangeCommand } from '../../seed/protocol.js';
 import { formatBytes } from '../../util/size.js';
 import type { CommandSpec, Context } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 async function socketOf(context: Context): Promise<string> {
   return (await loadConfig({ env: context.env, file: context.configFile }))['seed.socket'];
@@ -20,9 +21,10 @@ const list: CommandSpec = {
     const { sendRequest } = await import('../../seed/control-client.js');
     const { listNames, listTable } = await import('../../seed/format.js');
     const { torrents = [] } = await sendRequest(await socketOf(context), { cmd: 'list' });
-    if (input.options.names) context.stdout.write(listNames(torrents));
-    else if (input.options.json) context.stdout.write(`${JSON.stringify(torrents, null, 2)}\n`);
-    else context.stdout.write(listTable(torrents));
+    // JSON.stringify leaves C1 and bidi characters raw; as \u escapes they are the same JSON.
+    if (input.options.names) context.stdout.write(terminalSafe(listNames(torrents)));
+    else if (input.options.json) context.stdout.write(terminalSafe(`${JSON.stringify(torrents, null, 2)}\n`));
+    else context.stdout.write(terminalSafe(listTable(torrents)));
     return EXIT.ok;
   },
 };

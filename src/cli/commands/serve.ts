@@ -2,6 +2,7 @@ import { AptTorrentError, EXIT } from '../../errors.js';
 import { DEFAULT_LISTEN, parseListen } from '../../serve/listen-address.js';
 import { startServer } from '../../serve/server.js';
 import type { CommandSpec } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
@@ -30,7 +31,7 @@ export const serveCommand: CommandSpec = {
     const baseUrl = typeof raw.baseUrl === 'string' ? raw.baseUrl : undefined;
     if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) throw new AptTorrentError('E_USAGE', `--base-url ${baseUrl} is not an http(s) URL`, { hint: 'e.g. --base-url http://deb.example.org/debian/' });
 
-    const log = (message: string) => context.stderr.write(`apt-torrent serve: ${message}\n`);
+    const log = (message: string) => context.stderr.write(terminalSafe(`apt-torrent serve: ${message}\n`));
     const server = await startServer({
       archiveRoot,
       listen,

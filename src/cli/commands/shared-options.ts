@@ -1,6 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import type { DownloadSummary } from '../../fetch/download-all.js';
 import type { Context, OptionSpec } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 /** Options of every command that downloads. */
 export const fetchOptions: OptionSpec[] = [
@@ -30,6 +31,6 @@ export async function handOverAfterInstall(context: Context, config: Config, sum
   // Seeding is opt-in: with it off, nothing is even recorded for later.
   if (!summary || summary.torrents.length === 0 || !config['seed.enabled']) return;
   const { handOver, notifySeeder } = await import('../../seed/handover.js');
-  const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(`W: ${message}\n`));
-  if (recorded > 0) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(`N: ${message}\n`));
+  const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(terminalSafe(`W: ${message}\n`)));
+  if (recorded > 0) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(terminalSafe(`N: ${message}\n`)));
 }
