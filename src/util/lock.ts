@@ -1,4 +1,5 @@
 import { open, readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AptTorrentError } from '../errors.js';
 
 /** Who holds a lock, as written into the lock file. */
@@ -59,7 +60,7 @@ export async function acquireLock(path: string, command: string): Promise<Lock> 
       let holder = await readOwner(path);
       if (!holder) {
         // Created but not yet written by its owner: give it a moment before calling it stale.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
         holder = await readOwner(path);
       }
       if (holder && alive(holder.pid)) {
