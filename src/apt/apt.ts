@@ -130,7 +130,7 @@ export class Apt {
 
   private async capture(command: string, args: string[]) {
     try {
-      return await runCapture(command, args, this.env);
+      return await runCapture(command, args, { env: this.env });
     } catch (error) {
       throw new AptTorrentError('E_APT_CONFIG', `cannot run ${command}: ${(error as Error).message}`, {
         hint: 'apt-torrent needs APT (apt-get, apt-config, apt-helper) on this machine',

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { AptTorrentError } from '../errors.js';
+import { runStreaming, type StreamingChild } from '../util/run.js';
 
 const debug = debuglog('apt-torrent');
 
@@ -40,53 +40,53 @@ export interface AptLock {
  */
 export async function lockAptArchives(archives: string, timeoutMs = 10_000): Promise<AptLock> {
   const path = join(archives, 'lock');
-  const child = spawn('perl', ['-e', HOLDER, path], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const answer = await new Promise<string>((resolve) => {
-    let output = '';
-    const timer = setTimeout(() => resolve('error no answer from the lock holder'), timeoutMs);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve(error.code === 'ENOENT' ? 'no-perl' : `error ${error.message}`);
-    });
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.includes('\n')) {
-        clearTimeout(timer);
-        resolve(output.split('\n')[0]!);
-      }
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(output.split('\n')[0] || 'error the lock holder exited');
-    });
-  });
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+  const holder = runStreaming('perl', ['-e', HOLDER, path]);
   // Not unref'd: while release() waits for the holder's exit, nothing else may keep the process alive.
-  child.stdin.on('error', () => {});
+  const answer = await firstLine(holder, timeoutMs);
   if (answer === 'locked') {
     return {
       release: async () => {
-        child.stdin.end();
-        await exited;
+        holder.stdin.end();
+        await holder.exited.catch(() => {});
       },
     };
   }
-  child.kill();
+  holder.kill();
   if (answer === 'no-perl') {
     debug('perl not found: APT\'s lock on %s is not taken', path);
     return { release: async () => {} };
   }
   if (answer === 'busy') {
-    const holder = await lockHolder(path);
-    throw new AptTorrentError('E_LOCKED', `could not get APT's lock ${path}: it is held by ${holder ?? 'another process'}`, {
+    const owner = await lockHolder(path);
+    throw new AptTorrentError('E_LOCKED', `could not get APT's lock ${path}: it is held by ${owner ?? 'another process'}`, {
       hint: 'another APT program (apt-get, apt, unattended-upgrades) is using APT\'s archive cache; wait for it to finish, then run apt-torrent again',
     });
   }
   throw new AptTorrentError('E_LOCKED', `could not get APT's lock ${path}: ${answer.replace(/^error /, '')}`, {
     hint: 'apt-torrent writes into APT\'s archive cache: it must be writable (run as root)',
+  });
+}
+
+/**
+ * The holder's answer: its first line (`locked`, `busy`, `error REASON`),
+ * `no-perl` when perl cannot be started, or an error when it says nothing in time.
+ */
+function firstLine(holder: StreamingChild, timeoutMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    let output = '';
+    const timer = setTimeout(() => resolve('error no answer from the lock holder'), timeoutMs);
+    const answer = (line: string) => {
+      clearTimeout(timer);
+      resolve(line);
+    };
+    holder.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('\n')) answer(output.split('\n')[0]!);
+    });
+    holder.exited.then(
+      () => answer(output.split('\n')[0] || 'error the lock holder exited'),
+      (error: NodeJS.ErrnoException) => answer(error.code === 'ENOENT' ? 'no-perl' : `error ${error.message}`),
+    );
   });
 }
 

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AptSource } from './resolve.js';
 import type { TrustedManifest } from './assign-torrents.js';
 import type { Network } from './network.js';
@@ -10,8 +8,7 @@ import { fetchCached } from './fetch-cached.js';
 import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
 import { checkAgainstRelease } from './release-check.js';
 import { validateManifest } from '../manifest/validate.js';
-
-const run = promisify(execFile);
+import { runCapture } from '../util/run.js';
 
 export interface DiscoverOptions {
   network: Network;
@@ -98,6 +95,9 @@ async function releaseVerdict(source: AptSource, bytes: Buffer) {
   return undefined;
 }
 
+/** gpgv says a few lines; more is kept from no program. */
+const GPGV_OUTPUT = 1024 * 1024;
+
 /** gpgv on the detached signature; undefined when it is good. */
 async function signatureProblem(signatureUrl: string, data: Buffer, options: DiscoverOptions): Promise<string | undefined> {
   let signature;
@@ -111,11 +111,11 @@ async function signatureProblem(signatureUrl: string, data: Buffer, options: Dis
   try {
     await writeFile(join(dir, 'manifest.json'), data);
     await writeFile(join(dir, 'manifest.json.gpg'), signature.bytes);
-    await run('gpgv', ['--keyring', options.keyring!, join(dir, 'manifest.json.gpg'), join(dir, 'manifest.json')]);
-    return undefined;
+    const result = await runCapture('gpgv', ['--keyring', options.keyring!, join(dir, 'manifest.json.gpg'), join(dir, 'manifest.json')], { maxBytes: GPGV_OUTPUT });
+    if (result.code === 0) return undefined;
+    return `has no valid signature from the keyring ${options.keyring} (gpgv: ${result.stderr.trim().split('\n').pop()})`;
   } catch (error) {
-    const said = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
-    return `has no valid signature from the keyring ${options.keyring} (gpgv: ${said})`;
+    return `has no valid signature from the keyring ${options.keyring} (gpgv: ${(error as Error).message})`;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

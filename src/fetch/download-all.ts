@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AptTorrentError } from '../errors.js';
+import { drain, forEachBounded } from '../util/pool.js';
 import { fetchVerified, type HttpOptions } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
@@ -78,32 +80,40 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
   };
   let torrentsLeft = torrentQueue.length;
 
-  const httpWorker = async () => {
+  // The pool stops at an abort; what that means is decided below, once all have settled.
+  const unlessAborted = (error: unknown) => {
+    if (error !== options.http.signal?.reason) throw error;
+  };
+
+  /** The HTTP queue, waiting while torrent files may still fall back to it. */
+  async function* httpFiles() {
     for (;;) {
       const file = httpQueue.shift();
-      if (!file) {
-        // Torrent files may still fall back to HTTP: stay until they are settled.
-        if (torrentsLeft === 0 || options.http.signal?.aborted) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      if (file) {
+        yield file;
         continue;
       }
-      if (options.http.signal?.aborted) return;
-      options.events.start(file);
-      try {
-        const outcome = await fetchVerified(
-          { uri: file.uri, size: file.size, sha256: file.sha256, partialPath: join(options.partial, file.cacheName), finalPath: join(options.archives, file.cacheName) },
-          { ...options.http, onBytes: (count) => options.events.bytes(file, count, 'mirror') },
-        );
-        summary.files += 1;
-        summary.bytes += file.size;
-        summary.mirrorBytes += outcome.downloaded;
-        summary.resumedBytes += outcome.resumedFrom;
-        // A manifest file that came over HTTP (its swarm was empty) can still be seeded.
-        if (file.torrent) summary.torrents.push({ file, infoHash: file.torrent.infoHash, path: join(options.archives, file.cacheName) });
-        options.events.done(file);
-      } catch (error) {
-        fail(file, error);
-      }
+      if (torrentsLeft === 0 || options.http.signal?.aborted) return;
+      await sleep(50);
+    }
+  }
+
+  const fetchOverHttp = async (file: PlannedFile) => {
+    options.events.start(file);
+    try {
+      const outcome = await fetchVerified(
+        { uri: file.uri, size: file.size, sha256: file.sha256, partialPath: join(options.partial, file.cacheName), finalPath: join(options.archives, file.cacheName) },
+        { ...options.http, onBytes: (count) => options.events.bytes(file, count, 'mirror') },
+      );
+      summary.files += 1;
+      summary.bytes += file.size;
+      summary.mirrorBytes += outcome.downloaded;
+      summary.resumedBytes += outcome.resumedFrom;
+      // A manifest file that came over HTTP (its swarm was empty) can still be seeded.
+      if (file.torrent) summary.torrents.push({ file, infoHash: file.torrent.infoHash, path: join(options.archives, file.cacheName) });
+      options.events.done(file);
+    } catch (error) {
+      fail(file, error);
     }
   };
 
@@ -122,45 +132,42 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
       torrentsLeft = 0;
       return;
     }
-    const worker = async () => {
-      for (let file = torrentQueue.shift(); file; file = torrentQueue.shift()) {
-        if (options.http.signal?.aborted) break;
-        options.events.start(file);
-        try {
-          const outcome: TorrentOutcome = await fetchByTorrent(file, {
-            client,
-            network: options.network,
-            http: options.http,
-            partial: options.partial,
-            archives: options.archives,
-            maxWebConns: options.torrent.maxWebConns,
-            stallMs: options.torrent.stallMs,
-            peerWaitMs: options.torrent.peerWaitMs,
-            webSeedDelayMs: options.torrent.webSeedDelayMs,
-            minPeerRate: options.torrent.minPeerRate,
-            events: options.events,
-          });
-          summary.files += 1;
-          summary.bytes += file.size;
-          summary.peerBytes += outcome.peerBytes;
-          summary.mirrorBytes += outcome.mirrorBytes;
-          summary.torrents.push({ file, infoHash: outcome.infoHash, path: outcome.path });
-          for (const address of outcome.bannedPeers) options.events.warn(`dropped peer ${address}: it sent pieces of ${file.cacheName} that failed verification`);
-          options.events.done(file);
-        } catch (error) {
-          if (error instanceof TorrentRefused) {
-            options.events.warn(`${error.message}; fetching it over HTTP`);
-            httpQueue.push({ ...file, route: 'http', torrent: undefined });
-          } else {
-            fail(file, error);
-          }
-        } finally {
-          torrentsLeft -= 1;
+    const fetchOne = async (file: PlannedFile) => {
+      options.events.start(file);
+      try {
+        const outcome: TorrentOutcome = await fetchByTorrent(file, {
+          client,
+          network: options.network,
+          http: options.http,
+          partial: options.partial,
+          archives: options.archives,
+          maxWebConns: options.torrent.maxWebConns,
+          stallMs: options.torrent.stallMs,
+          peerWaitMs: options.torrent.peerWaitMs,
+          webSeedDelayMs: options.torrent.webSeedDelayMs,
+          minPeerRate: options.torrent.minPeerRate,
+          events: options.events,
+        });
+        summary.files += 1;
+        summary.bytes += file.size;
+        summary.peerBytes += outcome.peerBytes;
+        summary.mirrorBytes += outcome.mirrorBytes;
+        summary.torrents.push({ file, infoHash: outcome.infoHash, path: outcome.path });
+        for (const address of outcome.bannedPeers) options.events.warn(`dropped peer ${address}: it sent pieces of ${file.cacheName} that failed verification`);
+        options.events.done(file);
+      } catch (error) {
+        if (error instanceof TorrentRefused) {
+          options.events.warn(`${error.message}; fetching it over HTTP`);
+          httpQueue.push({ ...file, route: 'http', torrent: undefined });
+        } else {
+          fail(file, error);
         }
+      } finally {
+        torrentsLeft -= 1;
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.max(1, options.torrent.maxActive) }, worker));
+      await forEachBounded(drain(torrentQueue), options.torrent.maxActive, fetchOne, options.http.signal).catch(unlessAborted);
     } finally {
       torrentsLeft = 0;
       await destroyClient(client);
@@ -172,7 +179,7 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
       torrentsLeft = 0;
       for (const file of torrentQueue.splice(0)) fail(file, error);
     }),
-    ...Array.from({ length: Math.max(1, options.parallel) }, httpWorker),
+    forEachBounded(httpFiles(), options.parallel, fetchOverHttp, options.http.signal).catch(unlessAborted),
   ]);
   summary.elapsedMs = now() - started;
   if (options.http.signal?.aborted) {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Network } from './network.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface Fetched {
   bytes: Buffer;
@@ -82,10 +83,8 @@ export async function fetchCached(
   if (bodyPath && metaPath && options.cacheDir) {
     // The cache only saves a download; a read-only state dir must not fail the install.
     try {
-      await mkdir(options.cacheDir, { recursive: true });
-      await writeFile(`${bodyPath}.tmp`, response.body);
-      await rename(`${bodyPath}.tmp`, bodyPath);
-      await writeFile(metaPath, JSON.stringify({ url, etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
+      await writeFileAtomic(bodyPath, response.body);
+      await writeFileAtomic(metaPath, JSON.stringify({ url, etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
     } catch {
       // not cached this time
     }

@@ -4,6 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import got, { HTTPError, RequestError, type Agents } from 'got';
 import { redactUri } from '../apt/auth-conf.js';
@@ -51,8 +52,6 @@ export function keepAliveAgents(maxSockets: number): Agents {
     https: new HttpsAgent({ keepAlive: true, maxSockets }),
   };
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Download one file into its partial path, hashing while writing, resuming

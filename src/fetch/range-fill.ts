@@ -1,8 +1,10 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import got from 'got';
 import { rangeHonoured, StalledError, type HttpOptions } from './http.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
+import { forEachBounded } from '../util/pool.js';
 
 /**
  * Write the given byte ranges of a file from the mirror, in place (the
@@ -20,40 +22,37 @@ export async function fillRanges(uri: string, path: string, ranges: ReadonlyArra
   options.signal?.addEventListener('abort', stopSiblings, { once: true });
   let wholeFile = false;
   let firstError: unknown;
-  const queue = [...ranges];
-  const worker = async () => {
-    for (let range = queue.shift(); range && !wholeFile; range = queue.shift()) {
-      const [start, end] = range;
-      let position = start;
-      for (let attempt = 0; position <= end && !wholeFile; attempt += 1) {
-        siblings.signal.throwIfAborted();
-        try {
-          const whole = await fetchRange(uri, position, end, file, { ...options, signal: siblings.signal }, (count) => {
-            position += count;
-          });
-          if (whole) {
-            wholeFile = true;
-            siblings.abort();
-            return;
-          }
-          if (position <= end) throw new Error(`the server ended the range at ${position} of ${end + 1}`);
-        } catch (error) {
-          if (wholeFile) return;
-          if (classifyFailure(error).kind === 'fatal' || attempt >= options.retries || siblings.signal.aborted) {
-            // The first real failure is the one to report; the others only stopped because of it.
-            if (!siblings.signal.aborted) firstError ??= error;
-            siblings.abort();
-            throw error;
-          }
-          await (options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(retryDelay(attempt));
+  const fillRange = async ([start, end]: readonly [number, number]) => {
+    let position = start;
+    for (let attempt = 0; position <= end && !wholeFile; attempt += 1) {
+      siblings.signal.throwIfAborted();
+      try {
+        const whole = await fetchRange(uri, position, end, file, { ...options, signal: siblings.signal }, (count) => {
+          position += count;
+        });
+        if (whole) {
+          wholeFile = true;
+          siblings.abort();
+          return;
         }
+        if (position <= end) throw new Error(`the server ended the range at ${position} of ${end + 1}`);
+      } catch (error) {
+        if (wholeFile) return;
+        if (classifyFailure(error).kind === 'fatal' || attempt >= options.retries || siblings.signal.aborted) {
+          // The first real failure is the one to report; the others only stopped because of it.
+          if (!siblings.signal.aborted) firstError ??= error;
+          siblings.abort();
+          throw error;
+        }
+        await (options.sleep ?? sleep)(retryDelay(attempt));
       }
     }
   };
   try {
-    const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(connections, ranges.length)) }, worker));
-    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed && !wholeFile) throw firstError ?? failed.reason;
+    // The whole file written (a server ignoring Range) also stops the pool, through `siblings`: that is no failure.
+    await forEachBounded(ranges, Math.min(connections, ranges.length), fillRange, siblings.signal).catch((error: unknown) => {
+      if (!wholeFile) throw firstError ?? error;
+    });
   } finally {
     options.signal?.removeEventListener('abort', stopSiblings);
     await file.close();

@@ -3,10 +3,10 @@
  * Node; xz is not, and `xz -dc` (xz-utils, priority required on Debian) is
  * faster than any JavaScript decoder, so it is spawned.
  */
-import { spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { AptTorrentError } from '../errors.js';
+import { runCapture } from '../util/run.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -17,7 +17,7 @@ const gunzipAsync = promisify(gunzip);
 export async function decompressIndex(path: string, bytes: Buffer): Promise<string> {
   try {
     if (path.endsWith('.gz')) return (await gunzipAsync(bytes)).toString('utf8');
-    if (path.endsWith('.xz')) return (await unxz(bytes)).toString('utf8');
+    if (path.endsWith('.xz')) return await unxz(bytes);
     return bytes.toString('utf8');
   } catch (error) {
     if (error instanceof AptTorrentError) throw error;
@@ -28,24 +28,14 @@ export async function decompressIndex(path: string, bytes: Buffer): Promise<stri
   }
 }
 
-function unxz(bytes: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'ENOENT'
-        ? new AptTorrentError('E_ARCHIVE', 'xz is needed to read Packages.xz but is not installed', { hint: 'apt-get install xz-utils' })
-        : error);
-    });
-    // xz exits early on bad input; the write error that follows is expected.
-    child.stdin.on('error', () => {});
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`xz -dc exited with ${code}: ${Buffer.concat(err).toString('utf8').trim()}`));
-    });
-    child.stdin.end(bytes);
-  });
+async function unxz(bytes: Buffer): Promise<string> {
+  let result;
+  try {
+    result = await runCapture('xz', ['-dc'], { input: bytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new AptTorrentError('E_ARCHIVE', 'xz is needed to read Packages.xz but is not installed', { hint: 'apt-get install xz-utils' });
+  }
+  if (result.code !== 0) throw new Error(`xz -dc exited with ${result.code}: ${result.stderr.trim()}`);
+  return result.stdout;
 }

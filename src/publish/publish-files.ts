@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { PackageEntry } from '../apt/packages.js';
 import { AptTorrentError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { forEachBounded } from '../util/pool.js';
 import type { FileHashes } from '../bittorrent/hash-file.js';
 import { HashPool } from './hash-pool.js';
 import { HashProgress, type ProgressSink } from './hash-progress.js';
@@ -76,19 +77,17 @@ export async function publishFiles(entries: readonly PackageEntry[], options: Pu
   const stop = () => void pool?.close();
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
-    const queue = [...toHash];
+    const hash = (path: string, pieceLength: number) => pool!.hash(path, pieceLength, (count) => progress.addBytes(count));
     // One runner per thread, each taking the next file: big files do not hold up small ones.
-    await Promise.all(Array.from({ length: pool?.size ?? 0 }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        if (options.signal?.aborted) throw interrupted();
-        const hash = (path: string, pieceLength: number) => pool!.hash(path, pieceLength, (count) => progress.addBytes(count));
-        const file = await hashAndWrite(job, options, hash, result.problems);
-        result.hashed += 1;
-        result.hashedBytes += job.entry.size;
-        progress.fileDone();
-        if (file) result.files.push(file);
-      }
-    }));
+    await forEachBounded(toHash, pool?.size ?? 1, async (job) => {
+      const file = await hashAndWrite(job, options, hash, result.problems);
+      result.hashed += 1;
+      result.hashedBytes += job.entry.size;
+      progress.fileDone();
+      if (file) result.files.push(file);
+    }, options.signal).catch((error: unknown) => {
+      throw options.signal?.aborted && error === options.signal.reason ? interrupted() : error;
+    });
   } finally {
     options.signal?.removeEventListener('abort', stop);
     progress.finish();

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AptTorrentError } from '../errors.js';
 import { createTorrentClient, destroyClient } from '../torrent/client.js';
+import { removeStaleTemporaries } from '../util/atomic-write.js';
 import { acquireLock } from '../util/lock.js';
 import { formatBytes } from '../util/size.js';
 import { listenControl } from './control-server.js';
 import { ingestPending } from './ingest.js';
 import type { Request, Response } from './protocol.js';
 import { Seeder } from './seeder.js';
-import { readState, removeStaleTemporaries, STATE_NAME, writeState } from './state-file.js';
+import { readState, STATE_NAME, writeState } from './state-file.js';
 import { openStore, readStore, seedLockPath } from './store.js';
 
 /** Every so often the daemon looks for files recorded while it could not be told (restarting, say). */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlannedFile } from '../fetch/plan.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** A verified file that came by torrent, as the seeder needs it. */
 export interface SeedCandidate {
@@ -76,8 +77,7 @@ export async function handOver(
         release: planned.release,
       });
     }
-    await writeFile(`${file}.tmp`, `${JSON.stringify(pending, null, 2)}\n`, { mode: 0o644 });
-    await rename(`${file}.tmp`, file);
+    await writeFileAtomic(file, `${JSON.stringify(pending, null, 2)}\n`, { mode: 0o644 });
     return torrents.length;
   } catch (error) {
     warn(`could not record ${torrents.length} file(s) for seeding in ${file}: ${(error as Error).message}`);

@@ -4,9 +4,8 @@
  * the store's business (store.ts); so a state file that is lost or corrupt
  * costs only counters, and is rebuilt from the store, never a crash loop.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { freshCounters, type SeedCounters } from './entry.js';
 
 export const STATE_NAME = 'seeding.json';
@@ -69,35 +68,8 @@ export async function readState(path: string): Promise<{ counters: Map<string, S
 
 /**
  * Write the state so that a crash at any moment (kill -9, power loss)
- * leaves the old file or the new one: a temporary file, fsync, rename,
- * fsync of the directory.
+ * leaves the old file or the new one.
  */
 export async function writeState(path: string, counters: ReadonlyMap<string, SeedCounters>): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(serializeState(counters));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  const dir = await open(dirname(path), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
-}
-
-/** Remove temporary files a killed writer left beside the state file. */
-export async function removeStaleTemporaries(path: string): Promise<void> {
-  const prefix = `${basename(path)}.tmp-`;
-  const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => rm(join(dirname(path), name), { force: true })));
+  await writeFileAtomic(path, serializeState(counters), { mode: 0o600 });
 }

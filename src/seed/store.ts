@@ -12,7 +12,7 @@
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { isTemporaryName, writeFileAtomic } from '../util/atomic-write.js';
 import { checkFacts, type SeedFacts } from './entry.js';
 
 /** Held by the daemon while it runs, and by clean while it removes files with no daemon running. */
@@ -141,7 +141,7 @@ export async function readStore(store: string, options: { tidy: boolean }): Prom
   }
   for (const name of names) {
     if (name.endsWith('.json') || withFacts.has(name) || !options.tidy) continue;
-    if (!name.includes('.tmp-')) problems.push(`${join(store, name)}: no facts file beside it (an interrupted add?); removed`);
+    if (!isTemporaryName(name)) problems.push(`${join(store, name)}: no facts file beside it (an interrupted add?); removed`);
     await rm(join(store, name), { recursive: true, force: true });
   }
   return { entries, problems };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestPackage } from '../helpers/repo.js';
 import { CLI } from '../helpers/cli.js';
 import { Proc, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
@@ -106,7 +107,7 @@ export async function swarmScenario(smoke: boolean, runs: number, ks: number[], 
         const before = archive.mirror.bytesServed('.deb');
         try {
           const times = await Promise.all(machines.map(async ({ sandbox }, index) => {
-            await new Promise((resolve) => setTimeout(resolve, index * gapMs));
+            await sleep(index * gapMs);
             return (await measure(process.execPath, [CLI, 'install', '-y', '-q', ...names], sandbox.env)).ms;
           }));
           copies.push((archive.mirror.bytesServed('.deb') - before) / payload);

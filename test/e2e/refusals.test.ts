@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
@@ -115,7 +116,7 @@ describe('refusals, locks and interruptions', () => {
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const partial = join(box.archives, 'partial/big_1.0_all.deb');
     for (let waited = 0; waited < 100 && !(existsSync(partial) && statSync(partial).size > 200_000); waited += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     const interruptedAt = Date.now();
     child.kill('SIGINT');

@@ -8,6 +8,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
@@ -36,7 +37,7 @@ async function holdLock(path: string): Promise<ChildProcess> {
 async function partialReaches(path: string, bytes: number): Promise<void> {
   for (let waited = 0; waited < 400; waited += 1) {
     if (existsSync(path) && statSync(path).size >= bytes) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await sleep(25);
   }
   throw new Error(`${path} never reached ${bytes} bytes`);
 }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
 import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
@@ -41,7 +42,7 @@ describe('kill -9 in the middle of apt-torrent install', () => {
       const exited = new Promise<number | null>((resolve) => child.on('close', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
       const partial = join(box.archives, 'partial/big_1.0_all.deb');
       for (let waited = 0; waited < 200 && !(existsSync(partial) && statSync(partial).size > 400_000); waited += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 25));
+        await sleep(25);
       }
       assert.ok(existsSync(partial), `the download started: ${stderr}`);
       child.kill('SIGKILL');

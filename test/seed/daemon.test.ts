@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
 import { withTrackersOnly } from '../../src/bittorrent/accept-torrent.js';
 import { runCli } from '../helpers/cli.js';
@@ -237,7 +238,7 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
           await runCli(['seeding', i % 2 ? 'resume' : 'pause', 'bigdata'], box.env);
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 300 + round * 250));
+      await sleep(300 + round * 250);
       daemon!.child.kill('SIGKILL');
       await spam;
       daemon = await startDaemon(box.env);
