@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import got from 'got';
 import { rangeHonoured, StalledError, type HttpOptions } from './http.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
@@ -45,7 +46,7 @@ export async function fillRanges(uri: string, path: string, ranges: ReadonlyArra
             siblings.abort();
             throw error;
           }
-          await (options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(retryDelay(attempt));
+          await (options.sleep ?? sleep)(retryDelay(attempt));
         }
       }
     }

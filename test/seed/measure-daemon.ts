@@ -15,6 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Server } from 'bittorrent-tracker';
 import { candidate } from './helpers/fixtures.js';
@@ -49,7 +50,7 @@ for (const count of values.counts!.split(',').map(Number)) {
   await waitForList(env, (all) => all.length === count && all.every((torrent) => torrent.state !== 'checking'), 300_000);
   const ready = Date.now() - started;
   // Let every active torrent announce and settle.
-  await new Promise((resolve) => setTimeout(resolve, 5000));
+  await sleep(5000);
   const status = readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8');
   const fds = readdirSync(`/proc/${daemon.child.pid}/fd`).length;
   const peers = Object.keys(tracker.torrents).length;
