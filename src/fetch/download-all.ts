@@ -119,13 +119,13 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
 
   const torrentWork = async () => {
     if (torrentQueue.length === 0) return;
-    const [{ createTorrentClient, destroyClient }, { fetchByTorrent, TorrentRefused }] = await Promise.all([
+    const [{ TorrentClient }, { fetchByTorrent, TorrentRefused }] = await Promise.all([
       import('../torrent/client.js'),
       import('./torrent-fetch.js'),
     ]);
     let client;
     try {
-      client = await createTorrentClient(options.torrent.client);
+      client = await TorrentClient.open(options.torrent.client);
     } catch (error) {
       options.events.warn(`cannot start BitTorrent (${(error as Error).message}); fetching ${torrentQueue.length} file(s) over HTTP`);
       httpQueue.push(...torrentQueue.splice(0).map((file) => ({ ...file, route: 'http' as const, torrent: undefined })));
@@ -170,7 +170,7 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
       await forEachBounded(drain(torrentQueue), options.torrent.maxActive, fetchOne, options.http.signal).catch(unlessAborted);
     } finally {
       torrentsLeft = 0;
-      await destroyClient(client);
+      await client.destroy();
     }
   };
 

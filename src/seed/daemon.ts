@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AptTorrentError } from '../errors.js';
-import { createTorrentClient, destroyClient } from '../torrent/client.js';
+import { TorrentClient } from '../torrent/client.js';
 import { removeStaleTemporaries } from '../util/atomic-write.js';
 import { acquireLock } from '../util/lock.js';
 import { formatBytes } from '../util/size.js';
@@ -43,7 +43,7 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     const state = await readState(statePath);
     if (state.problem) log(`${state.problem}; rebuilt from the store: ${listing.entries.length} file(s), their upload counters start again from 0`);
 
-    const client = await createTorrentClient({
+    const client = await TorrentClient.open({
       port: config['seed.listenPort'],
       dht: config['torrent.dht'],
       lsd: config['torrent.lsd'],
@@ -53,8 +53,8 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     }).catch((error: Error) => {
       throw new AptTorrentError('E_SEED_SOCKET', `cannot listen for peers on port ${config['seed.listenPort']}: ${error.message}`, { hint: 'another program uses the port: set seed.listenPort to another one (0: any free port)', cause: error });
     });
-    client.on('error', (error: Error) => log(`BitTorrent: ${error.message}`));
-    cleanups.push(() => destroyClient(client));
+    client.onError((error) => log(`BitTorrent: ${error.message}`));
+    cleanups.push(() => client.destroy());
 
     const seeder = new Seeder({
       client,
@@ -111,7 +111,7 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
       await ingesting;
     });
     const total = seeder.budgetViews().reduce((sum, view) => sum + view.size, 0);
-    log(`seeding ${seeder.budgetViews().length} file(s), ${formatBytes(total)}; peers on port ${client.torrentPort}; control socket ${config['seed.socket']}`);
+    log(`seeding ${seeder.budgetViews().length} file(s), ${formatBytes(total)}; peers on port ${client.port}; control socket ${config['seed.socket']}`);
 
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

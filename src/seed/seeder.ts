@@ -1,34 +1,22 @@
 /**
- * The seeder's heart: the seeded files, their counters and their torrents in
- * one webtorrent client. Decisions come from policy.ts; files and paths from
- * store.ts; this class applies them once a second (`tick`) and on commands.
+ * The seeder's heart: the seeded files (seeded-file.ts), their counters and
+ * their torrents in one BitTorrent client. Decisions come from policy.ts;
+ * files and paths from store.ts; this class applies them once a second
+ * (`tick`) and on commands.
  */
-import type WebTorrent from 'webtorrent';
-import type { Torrent } from 'webtorrent';
 import { AptTorrentError } from '../errors.js';
+import type { TorrentClient } from '../torrent/client.js';
+import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import { formatBytes } from '../util/size.js';
 import { freshCounters, label, type SeedCounters, type SeedFacts } from './entry.js';
-import { matchTargets, schedule, stateOf, targetMet, type BudgetView, type Targets } from './policy.js';
+import { matchTargets, schedule, targetMet, type BudgetView, type Targets } from './policy.js';
 import type { ChangeCommand, RemovedView, TorrentView } from './protocol.js';
+import { SeededFile } from './seeded-file.js';
 import { checkInsideStore, dataDir, dataPath, removeFromStore } from './store.js';
 import { verifyStored } from './verify.js';
 
-interface Entry {
-  facts: SeedFacts;
-  counters: SeedCounters;
-  /** The .torrent rebuilt from the verified file; undefined until then. */
-  torrentFile?: Buffer;
-  torrent?: Torrent;
-  /** Active: when a peer was last connected (or it started). Waiting: since when. */
-  since: number;
-  /** torrent.uploaded already added to the counters. */
-  seen: number;
-  /** After a torrent error, not started again before this time. */
-  retryAt: number;
-}
-
 export interface SeederOptions {
-  client: WebTorrent;
+  client: TorrentClient;
   store: string;
   targets: Targets;
   maxActive: number;
@@ -46,7 +34,7 @@ export interface SeederOptions {
 const RETRY_MS = 60_000;
 
 export class Seeder {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, SeededFile>();
   private readonly checkQueue: string[] = [];
   private checking = false;
   private lastTick: number;
@@ -65,7 +53,7 @@ export class Seeder {
   /** Take a stored file in; it is checked (re-hashed) before it is seeded. */
   add(facts: SeedFacts, counters: SeedCounters = freshCounters()): void {
     if (this.entries.has(facts.infoHash)) return;
-    this.entries.set(facts.infoHash, { facts, counters, since: this.now(), seen: 0, retryAt: 0 });
+    this.entries.set(facts.infoHash, new SeededFile(facts, counters, this.now()));
     this.checkQueue.push(facts.infoHash);
     this.dirty = true;
     void this.checkNext();
@@ -81,7 +69,7 @@ export class Seeder {
 
   list(): TorrentView[] {
     return [...this.entries.values()]
-      .map((entry) => this.view(entry))
+      .map((entry) => entry.view())
       .sort((a, b) => a.package.localeCompare(b.package) || a.version.localeCompare(b.version));
   }
 
@@ -121,7 +109,7 @@ export class Seeder {
       this.dirty = true;
       await this.tickNow();
       await this.flush();
-      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is Entry => entry !== undefined).map((entry) => this.view(entry));
+      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => entry.view());
       return { torrents, removed };
     });
   }
@@ -178,7 +166,7 @@ export class Seeder {
       if (!entry.torrent) continue;
       this.count(entry);
       entry.counters.seedSeconds += elapsed;
-      if (entry.torrent.numPeers > 0) entry.since = now;
+      if (entry.torrent.peers() > 0) entry.since = now;
       if (!entry.counters.idle && targetMet(entry.counters, entry.facts.size, this.options.targets)) {
         entry.counters.idle = true;
         this.dirty = true;
@@ -188,7 +176,7 @@ export class Seeder {
     const plan = schedule(
       [...this.entries.values()].map((entry) => ({
         infoHash: entry.facts.infoHash,
-        eligible: entry.torrentFile !== undefined && !entry.counters.paused && !entry.counters.idle && entry.retryAt <= now,
+        eligible: entry.verified && !entry.counters.paused && !entry.counters.idle && entry.retryAt <= now,
         active: entry.torrent !== undefined,
         since: entry.since,
       })),
@@ -216,36 +204,11 @@ export class Seeder {
     return this.saving;
   }
 
-  private view(entry: Entry): TorrentView {
-    const { facts, counters } = entry;
-    const uploaded = counters.uploaded + (entry.torrent ? entry.torrent.uploaded - entry.seen : 0);
-    return {
-      package: facts.package,
-      version: facts.version,
-      architecture: facts.architecture,
-      infoHash: facts.infoHash,
-      name: facts.name,
-      size: facts.size,
-      uploaded,
-      ratio: Number((uploaded / facts.size).toFixed(3)),
-      peers: entry.torrent?.numPeers ?? 0,
-      state: stateOf(counters, entry.torrentFile !== undefined, entry.torrent !== undefined),
-      seedSeconds: Math.round(counters.seedSeconds),
-      addedAt: facts.addedAt,
-    };
+  private count(entry: SeededFile): void {
+    if (entry.count()) this.dirty = true;
   }
 
-  private count(entry: Entry): void {
-    if (!entry.torrent) return;
-    const delta = entry.torrent.uploaded - entry.seen;
-    if (delta > 0) {
-      entry.counters.uploaded += delta;
-      entry.seen = entry.torrent.uploaded;
-      this.dirty = true;
-    }
-  }
-
-  private async attach(entry: Entry): Promise<void> {
+  private async attach(entry: SeededFile): Promise<void> {
     if (entry.torrent || !entry.torrentFile || this.closed) return;
     try {
       // Checked again right before webtorrent opens it: a path in the store, a regular file, no symlink.
@@ -258,34 +221,25 @@ export class Seeder {
       this.options.log(`${label(entry.facts)}: BitTorrent error (${error.message}); trying again in ${RETRY_MS / 1000} s`);
       entry.retryAt = this.now() + RETRY_MS;
     };
-    let torrent: Torrent;
+    let torrent: TorrentHandle;
     try {
-      // Verified by checkNext just now: webtorrent need not read the file again.
-      torrent = this.options.client.add(entry.torrentFile, { path: dataDir(this.options.store, entry.facts.infoHash), skipVerify: true, storeCacheSlots: 0 });
+      // Verified by checkNext just now: the client seeds it without reading it again.
+      torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash));
     } catch (error) {
       failed(error as Error);
       return;
     }
-    entry.torrent = torrent;
-    entry.seen = 0;
-    entry.since = this.now();
-    torrent.on('error', (error: Error) => {
+    entry.attach(torrent, this.now());
+    torrent.onError((error) => {
       failed(error);
       void this.exclusive(async () => {
         if (entry.torrent === torrent) await this.detach(entry);
       });
     });
-    // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
-    torrent.on('warning', () => {});
   }
 
-  private async detach(entry: Entry): Promise<void> {
-    const torrent = entry.torrent;
-    if (!torrent) return;
-    this.count(entry);
-    entry.torrent = undefined;
-    entry.seen = 0;
-    await new Promise<void>((resolve) => torrent.destroy({ destroyStore: false }, () => resolve()));
+  private async detach(entry: SeededFile): Promise<void> {
+    if (await entry.detach()) this.dirty = true;
   }
 
   /** Re-hash queued files one at a time: a file is seeded only once its SHA256 and infohash are proved again. */

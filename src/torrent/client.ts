@@ -1,4 +1,6 @@
 import type WebTorrent from 'webtorrent';
+import { PeerGuard } from './peer-guard.js';
+import { TorrentHandle } from './torrent-handle.js';
 
 export interface TorrentClientOptions {
   /** TCP port for incoming peers; 0 picks a free one. Listens on all interfaces: real peers live on real addresses. */
@@ -19,6 +21,8 @@ export interface TorrentClientOptions {
  * swarm and this machine), and a blocklist that starts empty so peers caught
  * sending bad pieces can be shut out. webtorrent is imported here, on first
  * use: it costs ~300 ms and ~47 MiB, which installs without torrents must not pay.
+ * This is the bare webtorrent client: apt-torrent uses it through TorrentClient;
+ * tests that play a plain peer use it as it is.
  */
 export async function createTorrentClient(options: TorrentClientOptions): Promise<WebTorrent> {
   const { default: WebTorrentClass } = await import('webtorrent');
@@ -43,7 +47,54 @@ export async function createTorrentClient(options: TorrentClientOptions): Promis
   return client;
 }
 
-/** Destroy a client and wait for its sockets to close. */
-export function destroyClient(client: WebTorrent): Promise<void> {
-  return new Promise((resolve) => client.destroy(() => resolve()));
+/** The BitTorrent client in apt-torrent's terms: torrents to download or seed, each a TorrentHandle. */
+export class TorrentClient {
+  private constructor(private readonly client: WebTorrent) {}
+
+  static async open(options: TorrentClientOptions): Promise<TorrentClient> {
+    return new TorrentClient(await createTorrentClient(options));
+  }
+
+  /** The port peers reach this client on. */
+  get port(): number {
+    return this.client.torrentPort;
+  }
+
+  /** Errors of the client itself (its sockets), not of one torrent. */
+  onError(listener: (error: Error) => void): void {
+    this.client.on('error', listener);
+  }
+
+  /**
+   * Download a torrent into `dir`, keeping pieces already there. Resolves once
+   * webtorrent has read the torrent and checked what is on disk. Peers caught
+   * sending bad pieces are dropped and blocked (see PeerGuard).
+   */
+  download(data: Buffer, dir: string, options: { maxWebConns: number }): Promise<TorrentHandle> {
+    return new Promise((resolve, reject) => {
+      const torrent = this.client.add(data, { path: dir, maxWebConns: options.maxWebConns, storeCacheSlots: 0 });
+      const onError = (error: Error) => reject(error);
+      torrent.once('error', onError);
+      torrent.once('ready', () => {
+        torrent.off('error', onError);
+        resolve(new TorrentHandle(torrent, new PeerGuard(torrent, (address) => this.client.blocked?.add(address))));
+      });
+    });
+  }
+
+  /**
+   * Seed a file in `dir` that was verified just now: webtorrent need not read
+   * it again. Throws when webtorrent refuses the torrent at once.
+   */
+  seed(data: Buffer, dir: string): TorrentHandle {
+    const torrent = this.client.add(data, { path: dir, skipVerify: true, storeCacheSlots: 0 });
+    // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
+    torrent.on('warning', () => {});
+    return new TorrentHandle(torrent);
+  }
+
+  /** Destroy the client and wait for its sockets to close. */
+  destroy(): Promise<void> {
+    return new Promise((resolve) => this.client.destroy(() => resolve()));
+  }
 }

@@ -5,8 +5,8 @@ import { get as httpGet } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
 import { withTrackersOnly } from '../../src/bittorrent/accept-torrent.js';
 import { runCli } from '../helpers/cli.js';
@@ -141,7 +141,7 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
     // A resume announces again ("started"): the tracker's answer names the leecher.
     assert.equal((await runCli(['seeding', 'pause', 'bigdesk'], box.env)).code, 0);
     assert.equal((await runCli(['seeding', 'resume', 'bigdesk'], box.env)).code, 0);
-    const received = await Promise.race([handshake, new Promise<undefined>((resolve) => setTimeout(resolve, 10_000))]);
+    const received = await Promise.race([handshake, sleep(10_000, undefined)]);
     assert.ok(received, 'the daemon called the leecher');
     assert.equal(received.subarray(1, 20).toString('latin1'), 'BitTorrent protocol');
     assert.equal(received.subarray(28, 48).toString('hex'), bigdesk.infoHash);

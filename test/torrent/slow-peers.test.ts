@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { CLI, runCli } from '../helpers/cli.js';
 import { TestMirror } from '../helpers/mirror.js';
@@ -72,7 +73,7 @@ describe('slow peers and interrupted torrent downloads', () => {
       for (let waited = 0; waited < 200; waited += 1) {
         const file = partialFile();
         if (file && statSync(file).size >= 3 * MiB) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
       child.kill('SIGKILL');
       await new Promise((resolve) => child.on('close', resolve));

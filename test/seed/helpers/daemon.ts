@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { TorrentView } from '../../../src/seed/protocol.js';
 import { CLI, runCli } from '../../helpers/cli.js';
@@ -66,7 +67,7 @@ export async function waitForList(env: NodeJS.ProcessEnv, predicate: (torrents: 
   while (Date.now() < deadline) {
     last = await list(env);
     if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   throw new Error(`seeding list never matched: ${JSON.stringify(last)}`);
 }

@@ -1,0 +1,80 @@
+import type { TorrentHandle } from '../torrent/torrent-handle.js';
+import type { SeedCounters, SeedFacts } from './entry.js';
+import { stateOf } from './policy.js';
+import type { TorrentView } from './protocol.js';
+
+/**
+ * One file in the seeder: its facts, its counters, and its torrent while it
+ * holds an active slot. Counting what the torrent uploaded into the counters
+ * happens here, so a torrent's bytes are counted once whether it runs on,
+ * is paused or is stopped.
+ */
+export class SeededFile {
+  /** The .torrent rebuilt from the verified file; undefined until then. */
+  torrentFile?: Buffer;
+  torrent?: TorrentHandle;
+  /** Active: when a peer was last connected (or it started). Waiting: since when. */
+  since: number;
+  /** After a torrent error, not started again before this time. */
+  retryAt = 0;
+  /** The torrent's upload count already added to the counters. */
+  private seen = 0;
+
+  constructor(
+    readonly facts: SeedFacts,
+    readonly counters: SeedCounters,
+    now: number,
+  ) {
+    this.since = now;
+  }
+
+  get verified(): boolean {
+    return this.torrentFile !== undefined;
+  }
+
+  /** Add what the torrent uploaded since the last count; true when the counters changed. */
+  count(): boolean {
+    if (!this.torrent) return false;
+    const delta = this.torrent.uploaded - this.seen;
+    if (delta <= 0) return false;
+    this.counters.uploaded += delta;
+    this.seen = this.torrent.uploaded;
+    return true;
+  }
+
+  attach(torrent: TorrentHandle, now: number): void {
+    this.torrent = torrent;
+    this.seen = 0;
+    this.since = now;
+  }
+
+  /** Stop the torrent, its uploads counted first; true when the counters changed. */
+  async detach(): Promise<boolean> {
+    const torrent = this.torrent;
+    if (!torrent) return false;
+    const changed = this.count();
+    this.torrent = undefined;
+    this.seen = 0;
+    await torrent.destroy();
+    return changed;
+  }
+
+  view(): TorrentView {
+    const { facts, counters } = this;
+    const uploaded = counters.uploaded + (this.torrent ? this.torrent.uploaded - this.seen : 0);
+    return {
+      package: facts.package,
+      version: facts.version,
+      architecture: facts.architecture,
+      infoHash: facts.infoHash,
+      name: facts.name,
+      size: facts.size,
+      uploaded,
+      ratio: Number((uploaded / facts.size).toFixed(3)),
+      peers: this.torrent?.peers() ?? 0,
+      state: stateOf(counters, this.verified, this.torrent !== undefined),
+      seedSeconds: Math.round(counters.seedSeconds),
+      addedAt: facts.addedAt,
+    };
+  }
+}
