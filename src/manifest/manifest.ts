@@ -1,7 +1,7 @@
 /**
  * The manifest (version 1): which files of a suite come over BitTorrent, and
- * how to find their torrents. Described by manifests/manifest.schema.json;
- * `validateManifest` (validate.ts) checks the same rules in code.
+ * how to find their torrents. Its rules are manifests/manifest.schema.json,
+ * which `validateManifest` (validate.ts) applies.
  *
  * Published at `<archive>/dists/<suite>/apt-torrent/manifest.json` with a
  * gzip copy beside it. Clients match entries by SHA256 and size, never by
