@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AptTorrentError } from '../errors.js';
@@ -7,6 +6,7 @@ import { fetchVerified, type HttpOptions } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import type { ByteSource, TorrentOutcome } from './torrent-fetch.js';
+import { openPrivateDir } from './private-dir.js';
 
 /** What the progress display hears about. */
 export interface DownloadEvents {
@@ -68,7 +68,22 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
   const started = now();
   const httpQueue = files.filter((file) => file.route === 'http').sort((a, b) => b.size - a.size);
   const torrentQueue = files.filter((file) => file.route === 'torrent').sort((a, b) => b.size - a.size);
-  await mkdir(options.partial, { recursive: true });
+  const privateDir = await openPrivateDir(options.partial);
+  try {
+    return await downloadInto(privateDir.path, httpQueue, torrentQueue, options, now, started);
+  } finally {
+    await privateDir.close();
+  }
+}
+
+async function downloadInto(
+  partial: string,
+  httpQueue: PlannedFile[],
+  torrentQueue: PlannedFile[],
+  options: DownloadOptions,
+  now: () => number,
+  started: number,
+): Promise<DownloadSummary> {
   const summary: DownloadSummary = { files: 0, bytes: 0, mirrorBytes: 0, peerBytes: 0, resumedBytes: 0, elapsedMs: 0, torrents: [] };
   const failures: AptTorrentError[] = [];
   const fail = (file: PlannedFile, error: unknown) => {
@@ -102,7 +117,7 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
     options.events.start(file);
     try {
       const outcome = await fetchVerified(
-        { uri: file.uri, size: file.size, sha256: file.sha256, partialPath: join(options.partial, file.cacheName), finalPath: join(options.archives, file.cacheName) },
+        { uri: file.uri, size: file.size, sha256: file.sha256, partialPath: join(partial, file.cacheName), finalPath: join(options.archives, file.cacheName) },
         { ...options.http, onBytes: (count) => options.events.bytes(file, count, 'mirror') },
       );
       summary.files += 1;
@@ -139,7 +154,7 @@ export async function downloadAll(files: readonly PlannedFile[], options: Downlo
           client,
           network: options.network,
           http: options.http,
-          partial: options.partial,
+          partial,
           archives: options.archives,
           maxWebConns: options.torrent.maxWebConns,
           stallMs: options.torrent.stallMs,

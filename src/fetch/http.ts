@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +10,7 @@ import got, { HTTPError, RequestError, type Agents } from 'got';
 import { redactUri } from '../apt/auth-conf.js';
 import { AptTorrentError } from '../errors.js';
 import { HashingFileWriter, TooLargeError, hashFilePrefix } from './hashing-writer.js';
+import { shownPath } from './private-dir.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
 
 /** What to fetch and where: the partial file, and the cache name it earns once verified. */
@@ -62,7 +63,8 @@ export function keepAliveAgents(maxSockets: number): Agents {
 export async function fetchVerified(target: FetchTarget, options: HttpOptions): Promise<FetchOutcome> {
   const sleep = options.sleep ?? sleepFor;
   // One open for both: what an earlier run left, and where this one appends.
-  const file = await open(target.partialPath, 'a+');
+  // Never through a symlink, even in apt-torrent's own directory.
+  const file = await open(target.partialPath, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
   let offset = (await file.stat()).size;
   if (offset > target.size) {
     // Longer than the file can be: not a prefix of it.
@@ -127,12 +129,23 @@ export async function fetchVerified(target: FetchTarget, options: HttpOptions): 
         { hint: 'the mirror served bytes other than the signed index describes; run `apt-get update`, and report it to the mirror if it persists' },
       );
     }
-    await file.sync();
+    await settleForCache(file);
   } finally {
     await file.close().catch(() => {});
   }
   await rename(target.partialPath, target.finalPath);
   return { downloaded, resumedFrom };
+}
+
+/**
+ * What enters APT's cache is root's and read-only to others, whatever the
+ * umask: APT checks only the size of a cached file, so a file another user
+ * could write would be theirs to change after our hash.
+ */
+export async function settleForCache(file: FileHandle): Promise<void> {
+  await file.chmod(0o644);
+  if (process.getuid?.() === 0) await file.chown(0, 0);
+  await file.sync();
 }
 
 async function truncate(file: Awaited<ReturnType<typeof open>>) {
@@ -245,7 +258,7 @@ export function diskFullError(dir: string, name: string, needed: number, size: n
 function downloadError(target: FetchTarget, error: unknown, attempts: number, offset: number): AptTorrentError {
   if (error instanceof AptTorrentError) return error;
   const name = target.finalPath.split('/').pop();
-  const full = diskFullError(target.partialPath.replace(/[^/]*$/, ''), name ?? '', target.size - offset, target.size, error);
+  const full = diskFullError(shownPath(target.partialPath).replace(/[^/]*$/, ''), name ?? '', target.size - offset, target.size, error);
   if (full) return full;
   if (error instanceof Error && error.name === 'AbortError') {
     return new AptTorrentError('E_INTERRUPTED', `download of ${name} interrupted`, { cause: error });

@@ -8,6 +8,7 @@ import { diskFullError, type HttpOptions } from './http.js';
 import type { PlannedFile } from './plan.js';
 import { fillRanges } from './range-fill.js';
 import { DownloadState } from './torrent-state.js';
+import { shownPath } from './private-dir.js';
 
 /** NODE_DEBUG=apt-torrent shows the fetch policy's decisions. */
 const debug = debuglog('apt-torrent');
@@ -155,6 +156,6 @@ export class TorrentDownload {
 
   /** A full disk is no reason to wait for peers: their pieces could not be written either. */
   private diskFull(error: unknown): AptTorrentError | undefined {
-    return diskFullError(`${dirname(this.path)}/`, this.file.cacheName, this.file.size - this.handle.downloaded, this.file.size, error);
+    return diskFullError(`${shownPath(dirname(this.path))}/`, this.file.cacheName, this.file.size - this.handle.downloaded, this.file.size, error);
   }
 }

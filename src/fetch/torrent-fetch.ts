@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUri } from '../apt/auth-conf.js';
 import { acceptTorrent, withTrackersOnly } from '../bittorrent/accept-torrent.js';
@@ -8,6 +8,7 @@ import { AptTorrentError } from '../errors.js';
 import type { TorrentClient } from '../torrent/client.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import { fetchCached } from './fetch-cached.js';
+import { settleForCache } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import { TorrentDownload, type TorrentDownloadOptions } from './torrent-download.js';
@@ -54,7 +55,8 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
     throw refused((error as Error).message);
   }
 
-  const dir = join(options.partial, 'apt-torrent', source.infoHash);
+  // options.partial is apt-torrent's private directory (see private-dir.ts).
+  const dir = join(options.partial, source.infoHash);
   await mkdir(dir, { recursive: true });
   const handle = await options.client.download(data, dir, { maxWebConns: options.maxWebConns });
   // A safety net under acceptTorrent: webtorrent must mean the very file we checked, or nothing is written.
@@ -79,6 +81,12 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
     });
   }
   const finalPath = join(options.archives, file.cacheName);
+  const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    await settleForCache(settled);
+  } finally {
+    await settled.close();
+  }
   await rename(path, finalPath);
   await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;

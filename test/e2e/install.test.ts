@@ -102,7 +102,7 @@ describe('install over HTTP into a sandboxed APT', () => {
       assert.match(result.stderr, new RegExp(`expected: ${sha256(readPool(repo, 'beta'))}`));
       assert.ok(result.stderr.includes(`${mirror.url}${repo.pool.get('beta')}`), 'names the URL');
       assert.equal(cached(box, debName('beta')), false);
-      assert.equal(cached(box, join('partial', debName('beta'))), false);
+      assert.equal(cached(box, join('partial/apt-torrent', debName('beta'))), false);
       assert.equal(installed(box).has('beta'), false);
     } finally {
       mirror.faults.delete(path);

@@ -86,8 +86,8 @@ describe('refusals, locks and interruptions', () => {
   it('resumes a partial file left by an earlier run, fetching only the rest', async () => {
     const box = await fresh();
     const body = readPool(repo, 'big');
-    mkdirSync(join(box.archives, 'partial'), { recursive: true });
-    writeFileSync(join(box.archives, 'partial/big_1.0_all.deb'), body.subarray(0, 1_234_567));
+    mkdirSync(join(box.archives, 'partial/apt-torrent'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), body.subarray(0, 1_234_567));
     const before = mirror.requests.length;
     const result = await runCli(['download', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
@@ -100,8 +100,8 @@ describe('refusals, locks and interruptions', () => {
 
   it('starts over when a kept partial holds other bytes, and still verifies', async () => {
     const box = await fresh();
-    mkdirSync(join(box.archives, 'partial'), { recursive: true });
-    writeFileSync(join(box.archives, 'partial/big_1.0_all.deb'), Buffer.alloc(500_000, 7));
+    mkdirSync(join(box.archives, 'partial/apt-torrent'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), Buffer.alloc(500_000, 7));
     const result = await runCli(['download', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(readPool(repo, 'big')));
@@ -114,7 +114,7 @@ describe('refusals, locks and interruptions', () => {
     const child = spawn(process.execPath, [CLI, 'download', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const partial = join(box.archives, 'partial/big_1.0_all.deb');
+    const partial = join(box.archives, 'partial/apt-torrent/big_1.0_all.deb');
     for (let waited = 0; waited < 100 && !(existsSync(partial) && statSync(partial).size > 200_000); waited += 1) {
       await sleep(50);
     }

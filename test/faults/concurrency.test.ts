@@ -81,7 +81,7 @@ describe('concurrent runs and APT\'s locks', () => {
     first.stderr!.on('data', (chunk) => (firstErr += chunk));
     const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
     try {
-      await partialReaches(join(box.archives, 'partial/big_1.0_all.deb'), 200_000);
+      await partialReaches(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), 200_000);
       const started = Date.now();
       const second = await runCli(['install', '-y', 'big'], box.env, { timeoutMs: 30_000 });
       assert.ok(Date.now() - started < 5000, 'refused at once');
@@ -120,7 +120,7 @@ describe('concurrent runs and APT\'s locks', () => {
     ours.stderr!.on('data', (chunk) => (oursErr += chunk));
     const oursDone = new Promise<number | null>((resolve) => ours.on('close', resolve));
     try {
-      await partialReaches(join(box.archives, 'partial/big_1.0_all.deb'), 200_000);
+      await partialReaches(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), 200_000);
       const apt = await run('apt-get', ['install', '-y', 'big'], { env: box.env }).then(() => ({ code: 0, stderr: '' }), (error) => ({ code: error.code as number, stderr: String(error.stderr) }));
       assert.equal(apt.code, 100);
       assert.match(apt.stderr, new RegExp(`Could not get lock ${box.archives}/lock\\. It is held by process \\d+ \\(apt-torrent\\)`));

@@ -53,7 +53,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
     const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'big', 'small'], box.env);
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /error \[E_DISK_FULL\]/);
-    assert.match(result.stderr, new RegExp(`no space left in ${cache}/partial/ .*big_1\\.0_all\\.deb`));
+    assert.match(result.stderr, new RegExp(`no space left in ${cache}/partial/apt-torrent/ .*big_1\\.0_all\\.deb`));
     assert.match(result.stderr, /hint: free some space there/);
     // Nothing in the cache but verified files (small fits), and no lock left behind.
     for (const name of readdirSync(cache).filter((entry) => entry.endsWith('.deb'))) {
@@ -61,7 +61,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
       assert.deepEqual(readFileSync(join(cache, name)), readPool(repo, 'small'));
     }
     assert.equal(existsSync(join(cache, 'apt-torrent.lock')), false);
-    const kept = statSync(join(cache, 'partial/big_1.0_all.deb')).size;
+    const kept = statSync(join(cache, 'partial/apt-torrent/big_1.0_all.deb')).size;
     assert.ok(kept > 0 && kept < big.length);
     assert.match(result.stderr, new RegExp(`big_1\\.0_all\\.deb \\(${big.length - kept} more bytes needed, ${big.length} in all\\)`), 'the space still needed');
 

@@ -40,7 +40,7 @@ describe('kill -9 in the middle of apt-torrent install', () => {
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
       const exited = new Promise<number | null>((resolve) => child.on('close', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
-      const partial = join(box.archives, 'partial/big_1.0_all.deb');
+      const partial = join(box.archives, 'partial/apt-torrent/big_1.0_all.deb');
       for (let waited = 0; waited < 200 && !(existsSync(partial) && statSync(partial).size > 400_000); waited += 1) {
         await sleep(25);
       }
