@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { TestArchive } from '../helpers/archive.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import type { TestMirror } from '../helpers/mirror.js';
-import { track } from '../helpers/proc.js';
+import { Proc, track } from '../helpers/proc.js';
 import { cached, installed } from '../helpers/sandbox.js';
 import { ServedArchive } from '../helpers/served-archive.js';
 import { poll } from '../helpers/wait.js';
@@ -50,7 +50,7 @@ describe('concurrent runs and APT\'s locks', () => {
     ({ archive: repo, mirror } = site);
   });
   after(async () => {
-    for (const holder of holders) holder.kill();
+    for (const holder of holders) await new Proc(holder).stop();
     await site?.stop();
   });
   const fresh = () => site.sandbox();

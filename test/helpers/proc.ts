@@ -11,7 +11,11 @@ let hooked = false;
  */
 export function track(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): ChildProcess {
   if (!hooked) process.once('exit', () => {
-    for (const [survivor, how] of running) survivor.kill(how);
+    for (const [survivor, how] of running) {
+      // A test that stops what it starts never gets here: say which one did not.
+      process.stderr.write(`killed at exit, still running: ${survivor.spawnargs.join(' ')}\n`);
+      survivor.kill(how);
+    }
   });
   hooked = true;
   running.set(child, signal);
