@@ -18,6 +18,7 @@ export function track(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): 
     }
   });
   hooked = true;
+  if (child.exitCode !== null || child.signalCode !== null) return child;
   running.set(child, signal);
   child.once('exit', () => running.delete(child));
   return child;
