@@ -1,22 +1,23 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildArchive, type TestArchive, type TestPackage } from '../helpers/archive.js';
+import type { Served } from '../helpers/cli.js';
 import { Nginx } from '../helpers/nginx.js';
-import { buildRepo, type TestPackage, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc, publishWithTracker } from '../helpers/swarm.js';
+import { publishWithTracker } from '../helpers/swarm.js';
 
 export const MiB = 1024 * 1024;
 
 /** A loopback mirror of real .deb files: nginx, and with `publish` a manifest, torrents and a tracker. */
 export interface Archive {
-  repo: TestRepo;
+  repo: TestArchive;
   mirror: Nginx;
-  tracker?: Proc;
+  tracker?: Served;
   close(): Promise<void>;
 }
 
 export async function makeArchive(packages: TestPackage[], options: { publish?: boolean; rateLimit?: string } = {}): Promise<Archive> {
-  const repo = buildRepo(packages);
+  const repo = buildArchive(packages);
   const mirror = new Nginx(repo.root, { rateLimit: options.rateLimit });
   await mirror.start();
   const tracker = options.publish ? (await publishWithTracker(repo.root, mirror.url, [])).tracker : undefined;
@@ -27,7 +28,7 @@ export async function makeArchive(packages: TestPackage[], options: { publish?: 
     close: async () => {
       await tracker?.stop();
       await mirror.stop();
-      rmSync(repo.root, { recursive: true, force: true });
+      repo.dispose();
     },
   };
 }

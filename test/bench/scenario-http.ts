@@ -2,7 +2,7 @@ import { CLI } from '../helpers/cli.js';
 import { LatencyProxy } from '../helpers/latency-proxy.js';
 import { bigAndSmall, clearArchives, makeArchive, makeSandbox, smallDebs, type Row } from './fixture.js';
 import { measure, median, spread } from './measure.js';
-import type { TestPackage } from '../helpers/repo.js';
+import type { TestPackage } from '../helpers/archive.js';
 
 /** apt-get --download-only against apt-torrent download, alternating who goes first. */
 export async function compareDownloads(name: string, packages: TestPackage[], runs: number, target: string, options: { publish?: boolean; rttMs?: number } = {}): Promise<Row[]> {

@@ -1,6 +1,7 @@
 import { Apt } from '../../src/apt/apt.js';
 import { findByFilename, parsePackages } from '../../src/apt/packages.js';
 import { buildPlan } from '../../src/fetch/plan.js';
+import { cleanEnv } from '../helpers/env.js';
 import type { Row } from './fixture.js';
 import { median, spread } from './measure.js';
 
@@ -10,7 +11,7 @@ import { median, spread } from './measure.js';
  * find 1,000 files in it and plan them. Skipped when the lists hold no such index.
  */
 export async function scaleScenario(runs: number): Promise<Row[]> {
-  const apt = new Apt([], { ...process.env, APT_CONFIG: '' });
+  const apt = new Apt([], cleanEnv());
   const target = (await apt.packagesIndexes()).find((index) => /bookworm_main_binary-amd64_Packages/.test(index.file));
   if (!target) return [{ scenario: 'Debian scale', measure: 'skipped: no bookworm main amd64 index in APT\'s lists (run apt-get update)', aptGet: '-', aptTorrent: '-', ratio: null, target: '<= 1 s' }];
   const all = parsePackages((await apt.catFile(target.file))!);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { cleanEnv } from '../helpers/env.js';
 import type { Row } from './fixture.js';
 
 const run = promisify(execFile);
@@ -13,7 +14,7 @@ const MEASURE = fileURLToPath(new URL('../seed/measure-daemon.js', import.meta.u
  */
 export async function seederScenario(smoke: boolean): Promise<Row[]> {
   const counts = smoke ? '10' : '10,100,300';
-  const { stdout } = await run(process.execPath, [MEASURE, '--counts', counts, '--max-active', '50'], { timeout: 600_000, maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, [MEASURE, '--counts', counts, '--max-active', '50'], { env: cleanEnv(), timeout: 600_000, maxBuffer: 1 << 20 });
   const rows: Row[] = [];
   for (const line of stdout.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());

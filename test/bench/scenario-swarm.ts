@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestPackage } from '../helpers/repo.js';
+import type { TestPackage } from '../helpers/archive.js';
 import { CLI } from '../helpers/cli.js';
-import { Proc, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
+import type { Proc } from '../helpers/proc.js';
+import { seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
+import { sleep } from '../helpers/wait.js';
 import { configureSeeding, startDaemon } from '../seed/helpers/daemon.js';
 import { bigAndSmall, clearArchives, makeArchive, makeSandbox, MiB, type Archive, type Row } from './fixture.js';
 import { measure, median, spread } from './measure.js';
@@ -34,7 +35,7 @@ export async function seedersScenario(smoke: boolean, runs: number): Promise<Row
       while (seeders.length < count * big.length) {
         const index = Math.floor(seeders.length / big.length);
         for (const pkg of big) {
-          const deb = join(archive.repo.root, archive.repo.pool.get(pkg.name)!);
+          const deb = archive.repo.path(pkg.name);
           seeders.push(index === 2 ? await startAria2Seeder(`${deb}.torrent`, seedDir(deb), '127.0.0.2') : await startOurSeeder(`${deb}.torrent`, seedDir(deb)));
         }
       }
@@ -143,5 +144,5 @@ export async function swarmScenario(smoke: boolean, runs: number, ks: number[], 
 
 /** The packages publish chose (those with a .torrent beside them). */
 function published(archive: Archive, packages: TestPackage[]): TestPackage[] {
-  return packages.filter((pkg) => existsSync(`${join(archive.repo.root, archive.repo.pool.get(pkg.name)!)}.torrent`));
+  return packages.filter((pkg) => existsSync(`${archive.repo.path(pkg.name)}.torrent`));
 }

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { hashFile } from '../../src/bittorrent/hash-file.js';
 import { pieceLengthFor } from '../../src/bittorrent/piece-length.js';
 import { buildTorrent, infoHashOf, parseTorrent } from '../../src/bittorrent/torrent.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 test('above 1 GiB the rule picks 2 MiB pieces and mktorrent -l 21 agrees on the infohash', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-sparse-'));
+  const dir = tempDir('sparse');
   try {
     const path = join(dir, 'huge-data_1_all.deb');
     // Sparse: 1.1 GiB of zeros cost no disk, and a few real bytes make the first piece differ.
@@ -25,6 +25,6 @@ test('above 1 GiB the rule picks 2 MiB pieces and mktorrent -l 21 agrees on the 
     assert.equal(parseTorrent(readFileSync(join(dir, 'theirs.torrent'))).infoHash, infoHashOf(info));
     assert.match(execFileSync('transmission-show', [ours], { encoding: 'utf8' }), /Piece Count: 550/);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 });

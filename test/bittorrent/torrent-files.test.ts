@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { assignTorrents, resolveTorrentUrl } from '../../src/fetch/assign-torrents.js';
 import type { PlannedFile } from '../../src/fetch/plan.js';
@@ -8,6 +7,7 @@ import { checkAgainstRelease } from '../../src/fetch/release-check.js';
 import { buildTorrent, infoHashOf, parseTorrent } from '../../src/bittorrent/torrent.js';
 import { acceptTorrent, withTrackersOnly } from '../../src/bittorrent/accept-torrent.js';
 import { parseScrape, scrapeQuery, scrapeUrl } from '../../src/bittorrent/scrape.js';
+import { sha256 } from '../helpers/hash.js';
 
 const info = { name: 'a_1_all.deb', length: 5, pieceLength: 16384, pieces: Buffer.alloc(20, 1) };
 const torrent = buildTorrent(info, { trackers: ['http://t/announce'], webSeeds: ['http://publisher/pool/a_1_all.deb'] });
@@ -68,7 +68,7 @@ describe('routing files to torrents', () => {
 
 describe('manifest against Release', () => {
   const bytes = Buffer.from('{"version":1}\n');
-  const sha = createHash('sha256').update(bytes).digest('hex');
+  const sha = sha256(bytes);
   const release = (hash: string, size: number) => `Suite: stable\nSHA256:\n ${hash} ${size} apt-torrent/manifest.json\n ${'0'.repeat(64)} 10 main/binary-amd64/Packages\n`;
 
   it('matches, mismatches, or is not listed', () => {

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decode, encode } from '../../src/bittorrent/bencode.js';
 import { hashFile } from '../../src/bittorrent/hash-file.js';
 import { cacheVouches } from '../../src/publish/publish-cache.js';
 import { buildTorrent, infoHashOf, parseTorrent, type TorrentInfo } from '../../src/bittorrent/torrent.js';
+import { sha256 } from '../helpers/hash.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const info: TorrentInfo = { name: 'a_1_all.deb', length: 40, pieceLength: 16384 * 16, pieces: Buffer.alloc(20, 1) };
 
@@ -45,14 +46,14 @@ test('parseTorrent refuses what a client must not accept', () => {
 });
 
 test('hashFile: SHA256 of the whole and SHA1 per piece, pieces straddling reads', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-hash-'));
+  const dir = tempDir('hash');
   const path = join(dir, 'f');
   // Four pieces per 1 MiB read, and a short last piece.
   const data = randomBytes(256 * 1024 * 9 + 1234);
   writeFileSync(path, data);
   const hashes = await hashFile(path, { pieceLength: 256 * 1024 });
   assert.equal(hashes.size, data.length);
-  assert.equal(hashes.sha256, createHash('sha256').update(data).digest('hex'));
+  assert.equal(hashes.sha256, sha256(data));
   assert.equal(hashes.pieces.length, 20 * 10);
   for (let index = 0; index < 10; index += 1) {
     const piece = data.subarray(index * 256 * 1024, (index + 1) * 256 * 1024);
@@ -61,7 +62,7 @@ test('hashFile: SHA256 of the whole and SHA1 per piece, pieces straddling reads'
   const empty = join(dir, 'empty');
   writeFileSync(empty, '');
   assert.deepEqual((await hashFile(empty, { pieceLength: 262144 })).pieces.length, 0);
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 test('the cache vouches only for an unchanged index entry and an untouched file', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { defaults, schema } from '../../src/config/schema.js';
 import { flatten, validateLayer } from '../../src/config/validate.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('config schema', () => {
   it('gives every key a default, a description and a parser that accepts the default', () => {
@@ -33,7 +33,7 @@ describe('config schema', () => {
 
 describe('loadConfig', () => {
   const layers = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-config-'));
+    const dir = tempDir('config');
     mkdirSync(join(dir, 'etc'));
     mkdirSync(join(dir, 'xdg/apt-torrent'), { recursive: true });
     return { dir, env: { APT_TORRENT_SYSCONFDIR: join(dir, 'etc'), XDG_CONFIG_HOME: join(dir, 'xdg') } };

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
-import { aptForCompletion, type AptForCompletion } from './helpers/apt.js';
+import { describe, it } from 'node:test';
+import { cleanEnv } from '../helpers/env.js';
+import { aptForSuite } from './helpers/apt.js';
 import { fishComplete } from './helpers/shells.js';
 import { programTree } from './helpers/tree.js';
 
@@ -13,11 +14,7 @@ const nodes = programTree();
 const sorted = (words: string[]) => [...new Set(words)].sort();
 
 describe('fish completion', () => {
-  let apt: AptForCompletion;
-  before(async () => {
-    apt = await aptForCompletion();
-  });
-  after(() => apt.close());
+  const apt = aptForSuite();
 
   it('parses (fish -n)', async () => {
     await run('fish', ['--no-config', '-n', SCRIPT]);
@@ -40,9 +37,9 @@ describe('fish completion', () => {
   });
 
   it('offers package names from the APT that APT_CONFIG or -o names', async () => {
-    assert.deepEqual(sorted(await fishComplete(SCRIPT, 'apt-torrent plan zzcomp-', apt.sandbox.env)), ['zzcomp-alpha', 'zzcomp-beta']);
-    const options = apt.aptOptions.map((option) => `-o ${option}`).join(' ');
-    const env = { ...process.env, APT_CONFIG: '/dev/null' };
+    assert.deepEqual(sorted(await fishComplete(SCRIPT, 'apt-torrent plan zzcomp-', apt().sandbox.env)), ['zzcomp-alpha', 'zzcomp-beta']);
+    const options = apt().aptOptions.map((option) => `-o ${option}`).join(' ');
+    const env = cleanEnv({ APT_CONFIG: '/dev/null' });
     assert.deepEqual(sorted(await fishComplete(SCRIPT, `apt-torrent ${options} install zzcomp-`, env)), ['zzcomp-alpha', 'zzcomp-beta']);
   });
 

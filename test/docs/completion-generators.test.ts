@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { CommandModel, OptionModel } from '../../src/cli/completion/model.js';
 import { shellNames, shells } from '../../src/cli/completion/scripts.js';
+import { cleanEnv } from '../helpers/env.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { bashComplete, fishComplete, zshComplete } from './helpers/shells.js';
 
 const run = promisify(execFile);
@@ -41,15 +42,15 @@ describe('completion generators on a richer tree', () => {
   const file = (shell: string) => join(dir, shell === 'zsh' ? '_apt-torrent' : `apt-torrent.${shell}`);
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'apt-torrent-generators-'));
+    dir = tempDir('generators');
     for (const shell of shellNames) writeFileSync(file(shell), shells[shell].script(model));
     // A stand-in apt-torrent: the seeding daemon's answer, and a record of how it was asked.
     mkdirSync(join(dir, 'bin'));
     writeFileSync(join(dir, 'bin', 'apt-torrent'), `#!/bin/sh\necho "$*" >> ${dir}/calls\n[ -e ${dir}/hang ] && exec sleep 5\nprintf 'alpha\\nbeta\\n'\n`);
     chmodSync(join(dir, 'bin', 'apt-torrent'), 0o755);
-    env = { ...process.env, PATH: `${dir}/bin:${process.env.PATH}` };
+    env = cleanEnv({ PATH: `${dir}/bin:${process.env.PATH}` });
   });
-  after(() => rmSync(dir, { recursive: true }));
+  after(() => removeTempDir(dir));
 
   for (const shell of shellNames) {
     it(`${shell}: the script parses despite the descriptions`, async () => {

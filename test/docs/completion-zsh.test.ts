@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
-import { aptForCompletion, type AptForCompletion } from './helpers/apt.js';
+import { describe, it } from 'node:test';
+import { cleanEnv } from '../helpers/env.js';
+import { aptForSuite } from './helpers/apt.js';
 import { zshComplete } from './helpers/shells.js';
 import { programTree } from './helpers/tree.js';
 
@@ -14,11 +15,7 @@ const nodes = programTree();
 const sorted = (words: string[]) => [...new Set(words)].sort();
 
 describe('zsh completion', () => {
-  let apt: AptForCompletion;
-  before(async () => {
-    apt = await aptForCompletion();
-  });
-  after(() => apt.close());
+  const apt = aptForSuite();
 
   it('parses (zsh -n) and starts with #compdef', async () => {
     await run('zsh', ['-n', FUNCTION]);
@@ -40,9 +37,9 @@ describe('zsh completion', () => {
   });
 
   it('offers package names from the APT that APT_CONFIG names, and shells after completion', async () => {
-    assert.deepEqual(sorted(await zshComplete(FUNCTION, 'apt-torrent install zzcomp-', apt.sandbox.env)), ['zzcomp-alpha', 'zzcomp-beta']);
-    const options = apt.aptOptions.map((option) => `-o ${option}`).join(' ');
-    const env = { ...process.env, APT_CONFIG: '/dev/null' };
+    assert.deepEqual(sorted(await zshComplete(FUNCTION, 'apt-torrent install zzcomp-', apt().sandbox.env)), ['zzcomp-alpha', 'zzcomp-beta']);
+    const options = apt().aptOptions.map((option) => `-o ${option}`).join(' ');
+    const env = cleanEnv({ APT_CONFIG: '/dev/null' });
     assert.deepEqual(sorted(await zshComplete(FUNCTION, `apt-torrent ${options} download zzcomp-`, env)), ['zzcomp-alpha', 'zzcomp-beta']);
     assert.deepEqual(sorted(await zshComplete(FUNCTION, 'apt-torrent completion ')), ['bash', 'fish', 'zsh']);
   });

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { cleanEnv } from '../helpers/env.js';
 
 const run = promisify(execFile);
 const MAN = fileURLToPath(new URL('../../../man/', import.meta.url));
@@ -22,7 +23,7 @@ describe('man pages render', () => {
     });
 
     it(`${name}: man -l shows it`, async () => {
-      const { stdout } = await run('man', ['-l', `${MAN}${name}`], { env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '80', MAN_KEEP_FORMATTING: '' } });
+      const { stdout } = await run('man', ['-l', `${MAN}${name}`], { env: cleanEnv({ MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '80', MAN_KEEP_FORMATTING: '' }) });
       const title = name.replace(/\.([1-8])$/, '($1)').toUpperCase();
       assert.ok(stdout.startsWith(title), stdout.slice(0, 80));
       assert.match(stdout, /^NAME\n/m);

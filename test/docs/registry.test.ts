@@ -34,7 +34,7 @@ describe('completions/', () => {
     const file = shells[shell].file;
 
     it(`${file} is what \`apt-torrent completion ${shell}\` prints (run \`npm run completions\` after changing commands or options)`, async () => {
-      const result = await runCli(['completion', shell], process.env);
+      const result = await runCli(['completion', shell]);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(readFileSync(`${ROOT}${file}`, 'utf8'), result.stdout);
     });
@@ -49,7 +49,7 @@ describe('completions/', () => {
   }
 
   it('refuses a shell it has no script for, with the usage status', async () => {
-    const result = await runCli(['completion', 'tcsh'], process.env);
+    const result = await runCli(['completion', 'tcsh']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /E_USAGE.*tcsh[\s\S]*bash, zsh, fish/);
   });

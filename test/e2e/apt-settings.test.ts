@@ -2,39 +2,32 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
 import { ForwardProxy } from '../helpers/forward-proxy.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { cached, installed, type Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
 
 describe('APT\'s own settings reach every download', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   let proxy: ForwardProxy;
-  const sandboxes: Sandbox[] = [];
 
   before(async () => {
-    repo = buildRepo([{ name: 'omega', version: '1.0', payload: 50_000 }, { name: 'sigma', version: '3.0', payload: 70_000, depends: 'omega' }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'omega', version: '1.0', payload: 50_000 }, { name: 'sigma', version: '3.0', payload: 70_000, depends: 'omega' }]);
+    ({ archive: repo, mirror } = site);
     proxy = new ForwardProxy();
     await proxy.start();
   });
 
   after(async () => {
-    await mirror.stop();
-    await proxy.stop();
-    for (const box of sandboxes) removeSandbox(box);
+    await site?.stop();
+    await proxy?.stop();
   });
 
-  const fresh = async (setup?: (box: Sandbox) => void) => {
-    const box = createSandbox(mirror.url);
-    setup?.(box);
-    await aptUpdate(box);
-    sandboxes.push(box);
-    return box;
-  };
+  const fresh = (setup?: (box: Sandbox) => void) => site.sandbox(setup);
 
   it('goes through Acquire::http::Proxy given with -o, as absolute-URI requests', async () => {
     const box = await fresh();

@@ -1,44 +1,33 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+import { sha256 } from '../helpers/hash.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { cached, installed } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
 
 describe('install over HTTP into a sandboxed APT', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
-  const sandboxes: Sandbox[] = [];
-
-  const sandbox = async () => {
-    const box = createSandbox(mirror.url);
-    await aptUpdate(box);
-    sandboxes.push(box);
-    return box;
-  };
+  const sandbox = () => site.sandbox();
   const debName = (name: string) => repo.pool.get(name)!.split('/').pop()!;
 
   before(async () => {
-    repo = buildRepo([
+    site = await ServedArchive.start([
       { name: 'alpha', version: '1.0-1', payload: 300_000, depends: 'beta' },
       { name: 'beta', version: '2.1-3', payload: 200_000 },
       { name: 'gamma', version: '1.0', payload: 1_500_000 },
       { name: 'delta', version: '2:0.9-1', payload: 80_000 },
       { name: 'libx++1', version: '1.0-1', payload: 40_000 },
     ]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    ({ archive: repo, mirror } = site);
   });
 
-  after(async () => {
-    await mirror.stop();
-    for (const box of sandboxes) removeSandbox(box);
-  });
+  after(() => site?.stop());
 
   it('installs a package with its dependency; dpkg really has both', async () => {
     const box = await sandbox();
@@ -68,7 +57,7 @@ describe('install over HTTP into a sandboxed APT', () => {
     assert.equal(result.code, 0, result.stderr);
     const files = readdirSync(box.archives).filter((name) => name.endsWith('.deb')).sort();
     assert.deepEqual(files, ['alpha_1.0-1_all.deb', 'beta_2.1-3_all.deb', 'delta_2%3a0.9-1_all.deb']);
-    assert.equal(sha256(readFileSync(join(box.archives, 'delta_2%3a0.9-1_all.deb'))), sha256(readPool(repo, 'delta')));
+    assert.equal(sha256(readFileSync(join(box.archives, 'delta_2%3a0.9-1_all.deb'))), sha256(repo.bytes('delta')));
     assert.equal(installed(box).size, 0);
     // APT now finds everything in its cache.
     const again = await runCli(['plan', 'alpha', 'delta'], box.env);
@@ -83,10 +72,10 @@ describe('install over HTTP into a sandboxed APT', () => {
     const names = plan.files.map((file: { filename: string }) => file.filename).sort();
     assert.deepEqual(names, ['alpha_1.0-1_all.deb', 'beta_2.1-3_all.deb']);
     const alpha = plan.files.find((file: { package: string }) => file.package === 'alpha');
-    assert.equal(alpha.sha256, sha256(readPool(repo, 'alpha')));
-    assert.equal(alpha.size, readPool(repo, 'alpha').length);
+    assert.equal(alpha.sha256, sha256(repo.bytes('alpha')));
+    assert.equal(alpha.size, repo.bytes('alpha').length);
     assert.equal(alpha.route, 'http');
-    assert.equal(plan.totalBytes, readPool(repo, 'alpha').length + readPool(repo, 'beta').length);
+    assert.equal(plan.totalBytes, repo.bytes('alpha').length + repo.bytes('beta').length);
     assert.equal(installed(box).size, 0);
   });
 
@@ -99,7 +88,7 @@ describe('install over HTTP into a sandboxed APT', () => {
       assert.equal(result.code, 5, result.stderr);
       assert.match(result.stderr, /E_VERIFY/);
       assert.match(result.stderr, /beta_2\.1-3_all\.deb: SHA256 mismatch/);
-      assert.match(result.stderr, new RegExp(`expected: ${sha256(readPool(repo, 'beta'))}`));
+      assert.match(result.stderr, new RegExp(`expected: ${sha256(repo.bytes('beta'))}`));
       assert.ok(result.stderr.includes(`${mirror.url}${repo.pool.get('beta')}`), 'names the URL');
       assert.equal(cached(box, debName('beta')), false);
       assert.equal(cached(box, join('partial/apt-torrent', debName('beta'))), false);
@@ -137,7 +126,7 @@ describe('install over HTTP into a sandboxed APT', () => {
   it('resumes a connection cut mid-file with Range, fetching only the rest', async () => {
     const box = await sandbox();
     const path = `/${repo.pool.get('gamma')}`;
-    const size = readPool(repo, 'gamma').length;
+    const size = repo.bytes('gamma').length;
     mirror.faults.set(path, { kind: 'cut', after: 600_000, times: 1 });
     const before = mirror.requests.length;
     const result = await runCli(['download', 'gamma'], box.env);
@@ -148,7 +137,7 @@ describe('install over HTTP into a sandboxed APT', () => {
     assert.equal(mine[1]!.range, 'bytes=600000-');
     assert.equal(mine[1]!.status, 206);
     assert.equal(mine[0]!.bytes + mine[1]!.bytes, size, 'no byte fetched twice');
-    assert.equal(sha256(readFileSync(join(box.archives, debName('gamma')))), sha256(readPool(repo, 'gamma')));
+    assert.equal(sha256(readFileSync(join(box.archives, debName('gamma')))), sha256(repo.bytes('gamma')));
   });
 
   it('retries a truncated response (full Content-Length, half the body)', async () => {
@@ -157,6 +146,6 @@ describe('install over HTTP into a sandboxed APT', () => {
     mirror.faults.set(path, { kind: 'truncate', times: 1 });
     const result = await runCli(['download', 'alpha'], box.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(sha256(readFileSync(join(box.archives, debName('alpha')))), sha256(readPool(repo, 'alpha')));
+    assert.equal(sha256(readFileSync(join(box.archives, debName('alpha')))), sha256(repo.bytes('alpha')));
   });
 });

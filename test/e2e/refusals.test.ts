@@ -1,55 +1,43 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+import type { TestArchive } from '../helpers/archive.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { sha256 } from '../helpers/hash.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { cached, installed } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { poll } from '../helpers/wait.js';
 
 describe('refusals, locks and interruptions', () => {
-  let repo: TestRepo;
-  let noShaRepo: TestRepo;
+  let site: ServedArchive;
+  let noSha: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
-  let noShaMirror: TestMirror;
-  const sandboxes: Sandbox[] = [];
 
   before(async () => {
-    repo = buildRepo([{ name: 'big', version: '1.0', payload: 2_000_000 }, { name: 'small', version: '1.0', payload: 30_000 }]);
+    site = await ServedArchive.start([{ name: 'big', version: '1.0', payload: 2_000_000 }, { name: 'small', version: '1.0', payload: 30_000 }]);
+    ({ archive: repo, mirror } = site);
     // An index with MD5 and SHA512 but no SHA256: APT would take it, apt-torrent must not.
-    noShaRepo = buildRepo([{ name: 'nosha', version: '1.0', payload: 10_000 }], { ftparchive: ['-o', 'APT::FTPArchive::SHA256=false'] });
-    mirror = new TestMirror(repo.root);
-    noShaMirror = new TestMirror(noShaRepo.root);
-    await mirror.start();
-    await noShaMirror.start();
+    noSha = await ServedArchive.start([{ name: 'nosha', version: '1.0', payload: 10_000 }], { ftparchive: ['-o', 'APT::FTPArchive::SHA256=false'] });
   });
 
   after(async () => {
-    await mirror.stop();
-    await noShaMirror.stop();
-    for (const box of sandboxes) removeSandbox(box);
+    await site?.stop();
+    await noSha?.stop();
   });
 
-  const fresh = async (url = mirror.url) => {
-    const box = createSandbox(url);
-    await aptUpdate(box);
-    sandboxes.push(box);
-    return box;
-  };
+  const fresh = () => site.sandbox();
 
   it('refuses a file whose Packages entry has no SHA256, before downloading anything', async () => {
-    const box = await fresh(noShaMirror.url);
-    const before = noShaMirror.requests.length;
+    const box = await noSha.sandbox();
+    const before = noSha.mirror.requests.length;
     const result = await runCli(['install', '-y', 'nosha'], box.env);
     assert.equal(result.code, 5, result.stderr);
     assert.match(result.stderr, /E_NO_SHA256/);
     assert.match(result.stderr, /nosha_1\.0_all\.deb .*: its Packages entry has no SHA256/);
-    assert.equal(noShaMirror.requests.slice(before).filter((request) => request.path.endsWith('.deb')).length, 0);
+    assert.equal(noSha.mirror.requests.slice(before).filter((request) => request.path.endsWith('.deb')).length, 0);
     assert.equal(installed(box).size, 0);
   });
 
@@ -85,7 +73,7 @@ describe('refusals, locks and interruptions', () => {
 
   it('resumes a partial file left by an earlier run, fetching only the rest', async () => {
     const box = await fresh();
-    const body = readPool(repo, 'big');
+    const body = repo.bytes('big');
     mkdirSync(join(box.archives, 'partial/apt-torrent'), { recursive: true, mode: 0o700 });
     writeFileSync(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), body.subarray(0, 1_234_567));
     const before = mirror.requests.length;
@@ -104,34 +92,30 @@ describe('refusals, locks and interruptions', () => {
     writeFileSync(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), Buffer.alloc(500_000, 7));
     const result = await runCli(['download', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(readPool(repo, 'big')));
+    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(repo.bytes('big')));
   });
 
   it('stops promptly on Ctrl-C, keeps the partial out of the cache, and the next run resumes it', async () => {
     const box = await fresh();
     const path = `/${repo.pool.get('big')}`;
     mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 400_000 });
-    const child = spawn(process.execPath, [CLI, 'download', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const download = startCli(['download', 'big'], box.env);
     const partial = join(box.archives, 'partial/apt-torrent/big_1.0_all.deb');
-    for (let waited = 0; waited < 100 && !(existsSync(partial) && statSync(partial).size > 200_000); waited += 1) {
-      await sleep(50);
-    }
+    await poll(() => existsSync(partial) && statSync(partial).size > 200_000, 5000);
     const interruptedAt = Date.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? -1)));
+    download.child.kill('SIGINT');
+    const { code, stderr } = await download.done;
     mirror.faults.delete(path);
     assert.ok(Date.now() - interruptedAt < 3000, 'exits promptly');
     assert.equal(code, 130, stderr);
     assert.match(stderr, /E_INTERRUPTED\]: interrupted; partial files are kept and the next run resumes them/);
     assert.equal(cached(box, 'big_1.0_all.deb'), false);
     const kept = statSync(partial).size;
-    assert.ok(kept > 0 && kept < readPool(repo, 'big').length);
+    assert.ok(kept > 0 && kept < repo.bytes('big').length);
     const before = mirror.requests.length;
     const again = await runCli(['download', 'big'], box.env);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(mirror.requests.slice(before).filter((request) => request.path === path).map((request) => request.range), [`bytes=${kept}-`]);
-    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(readPool(repo, 'big')));
+    assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(repo.bytes('big')));
   });
 });

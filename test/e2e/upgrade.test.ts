@@ -1,39 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { aptUpdate, installed, type Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
 
 describe('upgrade and full-upgrade', () => {
-  let repo: TestRepo;
-  let mirror: TestMirror;
+  let site: ServedArchive;
   let box: Sandbox;
 
   before(async () => {
-    repo = buildRepo([
+    site = await ServedArchive.start([
       { name: 'app', version: '1.0', payload: 100_000 },
       { name: 'tool', version: '1.0', payload: 50_000 },
     ]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    box = createSandbox(mirror.url);
-    await aptUpdate(box);
+    box = await site.sandbox();
     const first = await runCli(['install', '-y', 'app', 'tool'], box.env);
     assert.equal(first.code, 0, first.stderr);
     // The mirror gets new versions: app needs a new dependency (only full-upgrade may add it).
-    buildRepo([
+    for (const pkg of [
       { name: 'app', version: '2.0', payload: 120_000, depends: 'newlib' },
       { name: 'tool', version: '1.1', payload: 60_000 },
       { name: 'newlib', version: '1.0', payload: 30_000 },
-    ], { root: repo.root });
+    ]) site.archive.add(pkg);
+    site.archive.index();
     await aptUpdate(box);
   });
 
-  after(async () => {
-    await mirror.stop();
-    removeSandbox(box);
-  });
+  after(() => site?.stop());
 
   it('upgrade fetches and verifies what apt-get upgrade needs, then runs it (held back stays back)', async () => {
     const result = await runCli(['upgrade', '-y'], box.env);

@@ -7,44 +7,31 @@
  * the effect of each step is what `_apt` itself could do in its directory).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { CLI, runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { sha256 } from '../helpers/hash.js';
+import type { Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { poll } from '../helpers/wait.js';
 
 const APT_UID = 42;
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const isRoot = process.getuid?.() === 0;
 
 describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root, as apt-torrent does' }, () => {
-  let repo: TestRepo;
-  let mirror: TestMirror;
+  let site: ServedArchive;
   let body: Buffer;
-  const boxes: Sandbox[] = [];
 
   before(async () => {
-    repo = buildRepo([{ name: 'big', version: '1.0', payload: 2_000_000 }]);
-    body = readPool(repo, 'big');
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'big', version: '1.0', payload: 2_000_000 }]);
+    body = site.archive.bytes('big');
   });
-  after(async () => {
-    await mirror.stop();
-    for (const box of boxes) removeSandbox(box);
-    rmSync(repo.root, { recursive: true, force: true });
-  });
+  after(() => site?.stop());
 
   /** A sandbox whose partial/ is _apt's, as on a real system. */
   const fresh = async () => {
-    const box = createSandbox(mirror.url);
-    boxes.push(box);
-    await aptUpdate(box);
+    const box = await site.sandbox();
     chownSync(join(box.archives, 'partial'), APT_UID, 65534);
     return box;
   };
@@ -80,10 +67,10 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
     writeFileSync(join(planted, 'big_1.0_all.deb'), body.subarray(0, 1_000_000));
     chownSync(join(planted, 'big_1.0_all.deb'), APT_UID, 65534);
     chownSync(planted, APT_UID, 65534);
-    const before = mirror.requests.length;
+    const before = site.mirror.requests.length;
     const result = await runCli(['download', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
-    const asked = mirror.requests.slice(before).filter((request) => request.path.endsWith('big_1.0_all.deb'));
+    const asked = site.mirror.requests.slice(before).filter((request) => request.path.endsWith('big_1.0_all.deb'));
     assert.deepEqual(asked.map((request) => request.range), [undefined], 'the whole file, nothing of _apt\'s kept');
     cachedVerified(box);
     // _apt's directory was moved aside, not followed or emptied by root.
@@ -93,27 +80,25 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
 
   it('keeps writing and verifying its own file when partial/apt-torrent is swapped mid-download', async () => {
     const box = await fresh();
-    const path = `/${repo.pool.get('big')}`;
-    mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 1_000_000 });
+    const path = `/${site.archive.pool.get('big')}`;
+    site.mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 1_000_000 });
     try {
-      const child = spawn(process.execPath, [CLI, 'download', 'big'], { env: box.env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const download = startCli(['download', 'big'], box.env);
       const own = join(box.archives, 'partial/apt-torrent');
       const partial = join(own, 'big_1.0_all.deb');
-      for (let waited = 0; waited < 200 && !(existsSync(partial) && statSync(partial).size > 300_000); waited += 1) await sleep(25);
-      assert.ok(existsSync(partial), `the download started: ${stderr}`);
+      await poll(() => existsSync(partial) && statSync(partial).size > 300_000, 5000, 25);
+      assert.ok(existsSync(partial), `the download started: ${download.stderr()}`);
       // _apt moves apt-torrent's directory away and puts its own, with a same-size lookalike, in its place.
       renameSync(own, join(box.archives, 'partial/moved'));
       mkdirSync(own);
       writeFileSync(partial, Buffer.alloc(body.length, 0x41));
       chownSync(partial, APT_UID, 65534);
       chownSync(own, APT_UID, 65534);
-      const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? -1)));
+      const { code, stderr } = await download.done;
       assert.equal(code, 0, stderr);
       cachedVerified(box);
     } finally {
-      mirror.faults.delete(path);
+      site.mirror.faults.delete(path);
     }
   });
 });

@@ -5,15 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { CLI, runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import type { TestArchive } from '../helpers/archive.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { Proc, track } from '../helpers/proc.js';
+import { cached, installed } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { poll } from '../helpers/wait.js';
 import { CacheWatch } from './helpers/cache-watch.js';
 
 const run = promisify(execFile);
@@ -25,7 +27,7 @@ const run = promisify(execFile);
  */
 async function holdLock(path: string): Promise<ChildProcess> {
   const script = 'use Fcntl; open(my $f, ">>", $ARGV[0]) or die $!; my $l = pack("s", F_WRLCK) . ("\\0" x 62); fcntl($f, F_SETLKW, $l) or die $!; $| = 1; print "held\\n"; 1 while <STDIN>;';
-  const child = spawn('perl', ['-e', script, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = track(spawn('perl', ['-e', script, path], { stdio: ['pipe', 'pipe', 'inherit'] }));
   await new Promise((resolve, reject) => {
     child.stdout!.once('data', resolve);
     child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
@@ -35,36 +37,24 @@ async function holdLock(path: string): Promise<ChildProcess> {
 
 /** Wait until a partial file has this many bytes: the download is under way. */
 async function partialReaches(path: string, bytes: number): Promise<void> {
-  for (let waited = 0; waited < 400; waited += 1) {
-    if (existsSync(path) && statSync(path).size >= bytes) return;
-    await sleep(25);
-  }
-  throw new Error(`${path} never reached ${bytes} bytes`);
+  if (!(await poll(() => existsSync(path) && statSync(path).size >= bytes, 10_000, 25))) throw new Error(`${path} never reached ${bytes} bytes`);
 }
 
 describe('concurrent runs and APT\'s locks', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
-  const boxes: Sandbox[] = [];
   const holders: ChildProcess[] = [];
   before(async () => {
-    repo = buildRepo([{ name: 'big', version: '1.0', payload: 1_500_000 }, { name: 'small', version: '1.0', payload: 20_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'big', version: '1.0', payload: 1_500_000 }, { name: 'small', version: '1.0', payload: 20_000 }]);
+    ({ archive: repo, mirror } = site);
   });
   after(async () => {
-    for (const holder of holders) holder.kill();
-    await mirror.stop();
-    for (const box of boxes) removeSandbox(box);
-    rmSync(repo.root, { recursive: true, force: true });
+    for (const holder of holders) await new Proc(holder).stop();
+    await site?.stop();
   });
-  const fresh = async () => {
-    const box = createSandbox(mirror.url);
-    boxes.push(box);
-    await aptUpdate(box);
-    return box;
-  };
-  const files = () => new Map([['big_1.0_all.deb', readPool(repo, 'big')], ['small_1.0_all.deb', readPool(repo, 'small')]]);
+  const fresh = () => site.sandbox();
+  const files = () => new Map([['big_1.0_all.deb', repo.bytes('big')], ['small_1.0_all.deb', repo.bytes('small')]]);
   const slowBig = () => {
     const path = `/${repo.pool.get('big')}`;
     mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 600_000 });
@@ -76,21 +66,19 @@ describe('concurrent runs and APT\'s locks', () => {
     const box = await fresh();
     const watch = new CacheWatch(box.archives, files());
     const fast = slowBig();
-    const first = spawn(process.execPath, [CLI, 'install', '-y', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let firstErr = '';
-    first.stderr!.on('data', (chunk) => (firstErr += chunk));
-    const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
+    const first = startCli(['install', '-y', 'big'], box.env);
     try {
       await partialReaches(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), 200_000);
       const started = Date.now();
       const second = await runCli(['install', '-y', 'big'], box.env, { timeoutMs: 30_000 });
       assert.ok(Date.now() - started < 5000, 'refused at once');
       assert.equal(second.code, 6, second.stderr);
-      assert.match(second.stderr, new RegExp(`error \\[E_LOCKED\\]: .*apt-torrent\\.lock is held by pid ${first.pid} \\(\`apt-torrent install big\``));
+      assert.match(second.stderr, new RegExp(`error \\[E_LOCKED\\]: .*apt-torrent\\.lock is held by pid ${first.child.pid} \\(\`apt-torrent install big\``));
     } finally {
       fast();
     }
-    assert.equal(await firstDone, 0, firstErr);
+    const firstDone = await first.done;
+    assert.equal(firstDone.code, 0, firstDone.stderr);
     assert.equal(installed(box).get('big'), '1.0');
     assert.deepEqual(watch.stop(), []);
   });
@@ -115,10 +103,7 @@ describe('concurrent runs and APT\'s locks', () => {
     const box = await fresh();
     const watch = new CacheWatch(box.archives, files());
     const fast = slowBig();
-    const ours = spawn(process.execPath, [CLI, 'download', 'big'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let oursErr = '';
-    ours.stderr!.on('data', (chunk) => (oursErr += chunk));
-    const oursDone = new Promise<number | null>((resolve) => ours.on('close', resolve));
+    const ours = startCli(['download', 'big'], box.env);
     try {
       await partialReaches(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), 200_000);
       const apt = await run('apt-get', ['install', '-y', 'big'], { env: box.env }).then(() => ({ code: 0, stderr: '' }), (error) => ({ code: error.code as number, stderr: String(error.stderr) }));
@@ -127,7 +112,8 @@ describe('concurrent runs and APT\'s locks', () => {
     } finally {
       fast();
     }
-    assert.equal(await oursDone, 0, oursErr);
+    const oursDone = await ours.done;
+    assert.equal(oursDone.code, 0, oursDone.stderr);
     assert.deepEqual(watch.stop(), []);
     assert.deepEqual(await run('apt-get', ['install', '-y', 'big'], { env: box.env }).then(() => installed(box).get('big')), '1.0', 'apt-get then installs from the verified cache');
   });
@@ -142,7 +128,7 @@ describe('concurrent runs and APT\'s locks', () => {
     assert.equal(result.code, 100, result.stderr);
     assert.match(result.stderr, new RegExp(`E: Could not get lock ${box.root}/var/lib/dpkg/lock-frontend\\. It is held by process ${holder.pid} \\(perl\\)`));
     assert.equal(installed(box).has('small'), false);
-    assert.deepEqual(statSync(join(box.archives, 'small_1.0_all.deb')).size, readPool(repo, 'small').length);
+    assert.deepEqual(statSync(join(box.archives, 'small_1.0_all.deb')).size, repo.bytes('small').length);
     holder.stdin!.end();
     await new Promise((resolve) => holder.once('exit', resolve));
     const mark = mirror.requests.length;

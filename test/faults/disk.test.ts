@@ -7,40 +7,47 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HashingFileWriter } from '../../src/fetch/hashing-writer.js';
+import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { sha256 } from '../helpers/hash.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import type { Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const mount = (dir: string, options: string) => execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
 const remount = (dir: string, options: string) => execFileSync('mount', ['-o', `remount,${options}`, dir]);
-const umount = (dir: string) => execFileSync('umount', ['-l', dir]);
+/** Unmount if mounted, and remove the mount point. */
+const unmountAndRemove = (dir: string) => {
+  try {
+    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+  } catch {
+    // not mounted
+  }
+  removeTempDir(dir);
+};
 
 describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 && 'mounting a tmpfs needs root' }, () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   let box: Sandbox;
   const mounts: string[] = [];
   before(async () => {
-    repo = buildRepo([{ name: 'big', version: '1.0', payload: 3_000_000 }, { name: 'small', version: '1.0', payload: 20_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    box = createSandbox(mirror.url);
-    await aptUpdate(box);
+    site = await ServedArchive.start([{ name: 'big', version: '1.0', payload: 3_000_000 }, { name: 'small', version: '1.0', payload: 20_000 }]);
+    ({ archive: repo, mirror } = site);
+    box = await site.sandbox();
   });
   after(async () => {
-    for (const dir of mounts) umount(dir);
-    await mirror.stop();
-    removeSandbox(box);
-    rmSync(repo.root, { recursive: true, force: true });
+    for (const dir of mounts) unmountAndRemove(dir);
+    await site?.stop();
   });
   const tmpfs = (options: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-tmpfs-'));
+    const dir = tempDir('tmpfs');
     mount(dir, options);
     mounts.push(dir);
     mkdirSync(join(dir, 'partial'));
@@ -49,7 +56,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
 
   it('ENOSPC: E_DISK_FULL names the directory and the space needed; nothing corrupt is left; with room, the next run resumes', async () => {
     const cache = tmpfs('size=2m');
-    const big = readPool(repo, 'big');
+    const big = repo.bytes('big');
     const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'big', 'small'], box.env);
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /error \[E_DISK_FULL\]/);
@@ -58,7 +65,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
     // Nothing in the cache but verified files (small fits), and no lock left behind.
     for (const name of readdirSync(cache).filter((entry) => entry.endsWith('.deb'))) {
       assert.equal(name, 'small_1.0_all.deb');
-      assert.deepEqual(readFileSync(join(cache, name)), readPool(repo, 'small'));
+      assert.deepEqual(readFileSync(join(cache, name)), repo.bytes('small'));
     }
     assert.equal(existsSync(join(cache, 'apt-torrent.lock')), false);
     const kept = statSync(join(cache, 'partial/apt-torrent/big_1.0_all.deb')).size;
@@ -88,15 +95,13 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
 
 describe('a full disk under a BitTorrent download', { skip: process.getuid?.() !== 0 && 'mounting a tmpfs needs root' }, () => {
   it('E_DISK_FULL at once, naming the torrent\'s partial directory: no waiting on peers that could not be written either', async () => {
-    const repo = buildRepo([{ name: 'bigtorrent', version: '1.0', payload: 3_000_000 }]);
-    const mirror = new TestMirror(repo.root);
-    await mirror.start();
-    const box = createSandbox(mirror.url);
-    const cache = mkdtempSync(join(tmpdir(), 'apt-torrent-tmpfs-'));
+    const site = await ServedArchive.start([{ name: 'bigtorrent', version: '1.0', payload: 3_000_000 }]);
+    const { archive: repo, mirror } = site;
+    const cache = tempDir('tmpfs');
     try {
-      const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1'], process.env);
+      const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
       assert.equal(published.code, 0, published.stderr);
-      await aptUpdate(box);
+      const box = await site.sandbox();
       mount(cache, 'size=2m');
       mkdirSync(join(cache, 'partial'));
       const plan = await runCli(['plan', '--json', 'bigtorrent'], box.env);
@@ -105,17 +110,11 @@ describe('a full disk under a BitTorrent download', { skip: process.getuid?.() !
       const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'bigtorrent'], box.env, { timeoutMs: 60_000 });
       assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms (torrent.peerWaitSeconds is 120)`);
       assert.equal(result.code, 4, result.stderr);
-      assert.match(result.stderr, new RegExp(`error \\[E_DISK_FULL\\]: no space left in ${cache}/partial/apt-torrent/[0-9a-f]{40}/ while writing bigtorrent_1\\.0_all\\.deb \\(\\d+ more bytes needed, ${readPool(repo, 'bigtorrent').length} in all\\)`));
+      assert.match(result.stderr, new RegExp(`error \\[E_DISK_FULL\\]: no space left in ${cache}/partial/apt-torrent/[0-9a-f]{40}/ while writing bigtorrent_1\\.0_all\\.deb \\(\\d+ more bytes needed, ${repo.bytes('bigtorrent').length} in all\\)`));
       assert.deepEqual(readdirSync(cache).filter((name) => name.endsWith('.deb')), []);
     } finally {
-      try {
-        umount(cache);
-      } catch {
-        // not mounted
-      }
-      await mirror.stop();
-      removeSandbox(box);
-      rmSync(repo.root, { recursive: true, force: true });
+      unmountAndRemove(cache);
+      await site.stop();
     }
   });
 });
@@ -137,6 +136,6 @@ describe('a write that lands only in part', () => {
     await new Promise<void>((resolve, reject) => writer.end(data, () => resolve()).on('error', reject));
     assert.deepEqual(Buffer.concat(landed), data, 'every byte reached the file, once');
     assert.equal(writer.written, data.length);
-    assert.equal(hash.digest('hex'), createHash('sha256').update(data).digest('hex'));
+    assert.equal(hash.digest('hex'), sha256(data));
   });
 });

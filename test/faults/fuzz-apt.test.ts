@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -16,6 +15,8 @@ import { credentialsFor, parseAuthConf, redactUri } from '../../src/apt/auth-con
 import { findByFilename, parsePackages, parseStanza, toEntry, type PackageEntry } from '../../src/apt/packages.js';
 import { decodeUri, parsePrintUris } from '../../src/apt/print-uris.js';
 import { AptTorrentError } from '../../src/errors.js';
+import { cleanEnv } from '../helpers/env.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { anyText, check, NASTY, onlyThrows, reportRuns, soup, timed } from './helpers/fuzz.js';
 
 reportRuns('apt');
@@ -172,10 +173,10 @@ describe('fuzz: auth.conf', () => {
  */
 function agreesWithApt(text: string, wanted: ReadonlySet<string>): boolean {
   if (text.split('\n').some((line) => line !== '' && !/^[ \t]/.test(line) && !line.includes(':'))) return false;
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-fuzz-'));
+  const dir = tempDir('fuzz');
   try {
     writeFileSync(join(dir, 'Packages'), text);
-    const apt = spawnSync('apt-sortpkgs', [join(dir, 'Packages')], { encoding: 'latin1' });
+    const apt = spawnSync('apt-sortpkgs', [join(dir, 'Packages')], { encoding: 'latin1', env: cleanEnv() });
     if (apt.status !== 0 || apt.stderr !== '') return false;
     const key = (entry: PackageEntry) => `${entry.filename} ${entry.size} ${entry.sha256}`;
     const aptKeys = new Set(aptView(Buffer.from(apt.stdout, 'latin1').toString('utf8')).map(key));
@@ -188,7 +189,7 @@ function agreesWithApt(text: string, wanted: ReadonlySet<string>): boolean {
     }
     return true;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 

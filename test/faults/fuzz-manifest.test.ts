@@ -4,7 +4,6 @@
  * reads from its clients (Range headers, request paths).
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parsePopcon } from '../../src/publish/popcon.js';
@@ -13,6 +12,7 @@ import { packagesIndexes, parseRelease, stripClearsign } from '../../src/apt/rel
 import { validateManifest } from '../../src/manifest/validate.js';
 import { decideRange } from '../../src/serve/range.js';
 import { decidePath } from '../../src/serve/request-path.js';
+import { sha256 } from '../helpers/hash.js';
 import { anyText, check, NASTY, reportRuns, soup, timed } from './helpers/fuzz.js';
 
 reportRuns('manifest');
@@ -114,13 +114,13 @@ describe('fuzz: Release files', () => {
       stripClearsign(text);
       const verdict = checkAgainstRelease(text, bytes);
       if (verdict.kind === 'match') {
-        assert.equal(parsed.files.get('apt-torrent/manifest.json')?.sha256, createHash('sha256').update(bytes).digest('hex'));
+        assert.equal(parsed.files.get('apt-torrent/manifest.json')?.sha256, sha256(bytes));
       }
     }, 2000);
   });
 
   it('corpus: a manifest listed with an impossible size never matches', () => {
-    const text = `SHA256:\n ${createHash('sha256').update('').digest('hex')} 99999999999999999999 apt-torrent/manifest.json\n`;
+    const text = `SHA256:\n ${sha256('')} 99999999999999999999 apt-torrent/manifest.json\n`;
     assert.equal(checkAgainstRelease(text, Buffer.alloc(0)).kind, 'mismatch');
   });
 });

@@ -5,39 +5,37 @@
  * any stack, both end in a plain HTTP download of the verified file.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/bittorrent/bencode.js';
-import { CLI, runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import type { TestArchive } from '../helpers/archive.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { piecesOf, sha256 } from '../helpers/hash.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import type { Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const PIECE = 1 << 20;
 
 describe('a hostile manifest', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   let box: Sandbox;
-  const outside = mkdtempSync(join(tmpdir(), 'apt-torrent-victim-'));
+  const outside = tempDir('victim');
   before(async () => {
-    repo = buildRepo([{ name: 'bigdata', version: '1.0', payload: 2_500_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    box = createSandbox(mirror.url);
-    await aptUpdate(box);
+    site = await ServedArchive.start([{ name: 'bigdata', version: '1.0', payload: 2_500_000 }]);
+    ({ archive: repo, mirror } = site);
+    box = await site.sandbox();
   });
   after(async () => {
-    await mirror.stop();
-    removeSandbox(box);
-    rmSync(repo.root, { recursive: true, force: true });
-    rmSync(outside, { recursive: true, force: true });
+    await site?.stop();
+    removeTempDir(outside);
   });
 
   const manifestWith = (file: Record<string, unknown> | unknown) => {
@@ -50,16 +48,14 @@ describe('a hostile manifest', () => {
   };
 
   it('a torrent whose name.utf-8 leads out of the partial directory is refused; nothing outside is touched', async () => {
-    const deb = readPool(repo, 'bigdata');
+    const deb = repo.bytes('bigdata');
     const victim = join(outside, 'victim');
     writeFileSync(victim, 'precious\n');
-    const pieces = Buffer.concat(Array.from({ length: Math.ceil(deb.length / PIECE) }, (_, index) =>
-      createHash('sha1').update(deb.subarray(index * PIECE, (index + 1) * PIECE)).digest()));
-    const info = encode({ length: deb.length, name: 'bigdata_1.0_all.deb', 'name.utf-8': `${'../'.repeat(20)}${victim.slice(1)}`, 'piece length': PIECE, pieces });
+    const info = encode({ length: deb.length, name: 'bigdata_1.0_all.deb', 'name.utf-8': `${'../'.repeat(20)}${victim.slice(1)}`, 'piece length': PIECE, pieces: piecesOf(deb, PIECE) });
     mkdirSync(join(repo.root, 'hostile'), { recursive: true });
     writeFileSync(join(repo.root, 'hostile/bigdata.torrent'), Buffer.concat([Buffer.from('d4:info'), info, Buffer.from('e')]));
     const manifest = manifestWith({
-      filename: repo.pool.get('bigdata'), size: deb.length, sha256: createHash('sha256').update(deb).digest('hex'), package: 'bigdata', version: '1.0',
+      filename: repo.pool.get('bigdata'), size: deb.length, sha256: sha256(deb), package: 'bigdata', version: '1.0',
       architecture: 'all', infoHash: createHash('sha1').update(info).digest('hex'), pieceLength: PIECE, torrent: 'hostile/bigdata.torrent',
     });
     const result = await runCli(['download', '--manifest', manifest, 'bigdata'], box.env, { timeoutMs: 60_000 });
@@ -88,9 +84,8 @@ describe('a hostile manifest', () => {
     try {
       const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/manifest.json`;
       const started = Date.now();
-      const child = spawn(process.execPath, [CLI, 'download', '--manifest', url, 'bigdata'], { env: box.env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (data) => (stderr += data));
+      const download = startCli(['download', '--manifest', url, 'bigdata'], box.env);
+      const { child } = download;
       let peakKiB = 0;
       const sample = setInterval(() => {
         try {
@@ -102,7 +97,7 @@ describe('a hostile manifest', () => {
       }, 20);
       // Unbounded, it would take three times http.timeout and gigabytes: the test fails in 15 s instead.
       const limit = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve)).finally(() => {
+      const { code, stderr } = await download.done.finally(() => {
         clearInterval(sample);
         clearTimeout(limit);
       });
@@ -110,7 +105,7 @@ describe('a hostile manifest', () => {
       assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
       assert.match(stderr, /W: manifest http:.*: cannot be fetched \(the answer is larger than 67108864 bytes\); its files come over HTTP/);
       assert.ok(peakKiB < 400 * 1024, `peak RSS ${peakKiB} KiB after ${sent >> 20} MiB sent`);
-      assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), readPool(repo, 'bigdata'));
+      assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), repo.bytes('bigdata'));
     } finally {
       endless.closeAllConnections();
       endless.close();
@@ -124,6 +119,6 @@ describe('a hostile manifest', () => {
     const result = await runCli(['download', '--manifest', `file://${path}`, 'bigdata'], box.env, { timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /W: manifest file:.*deep\.json: does not follow the manifest schema: version: expected 1, got an array nested too deeply to show .*; its files come over HTTP/);
-    assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), readPool(repo, 'bigdata'));
+    assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), repo.bytes('bigdata'));
   });
 });

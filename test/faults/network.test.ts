@@ -5,27 +5,26 @@
  * bounded time; nothing unverified reaches the archive cache.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AptTorrentError } from '../../src/errors.js';
 import { fetchVerified, keepAliveAgents, type HttpOptions } from '../../src/fetch/http.js';
 import { fillRanges } from '../../src/fetch/range-fill.js';
+import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
+import { sha256 } from '../helpers/hash.js';
 import { TestMirror, type Fault } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { FULL } from './helpers/fuzz.js';
 
 /** The CLI cases wait out http.lowSpeedTime (5 s at least): the full run takes them, CI the fast equivalents above. */
 const fullOnly = { skip: !FULL && 'full run only (npm run test:faults): the same watchdog is tested directly above', timeout: 60_000 };
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
 describe('network faults, one file through fetchVerified', () => {
-  const root = mkdtempSync(join(tmpdir(), 'apt-torrent-faults-net-'));
+  const root = tempDir('faults-net');
   const body = randomBytes(300_000);
   const mirror = new TestMirror(root);
   const agents = keepAliveAgents(4);
@@ -40,15 +39,16 @@ describe('network faults, one file through fetchVerified', () => {
   });
   after(async () => {
     await mirror.stop();
-    rmSync(root, { recursive: true, force: true });
+    removeTempDir(root);
   });
   beforeEach(() => {
-    work = mkdtempSync(join(tmpdir(), 'apt-torrent-faults-cache-'));
+    work = tempDir('faults-cache');
     partial = join(work, 'f.deb.partial');
     final = join(work, 'f.deb');
     mirror.requests.length = 0;
     mirror.faults.clear();
   });
+  afterEach(() => removeTempDir(work));
 
   const fetch = (options: Partial<HttpOptions> = {}) =>
     fetchVerified(
@@ -142,54 +142,40 @@ describe('network faults, one file through fetchVerified', () => {
 });
 
 describe('network faults through the CLI', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   before(async () => {
-    repo = buildRepo([{ name: 'drip', version: '1.0', payload: 20_000 }, { name: 'bigdrip', version: '1.0', payload: 1_300_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'drip', version: '1.0', payload: 20_000 }, { name: 'bigdrip', version: '1.0', payload: 1_300_000 }]);
+    ({ archive: repo, mirror } = site);
     // bigdrip goes by BitTorrent (no tracker: the mirror serves it at once, over HTTP ranges and as web seed).
-    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1'], process.env);
+    const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
   });
-  after(async () => {
-    await mirror.stop();
-    rmSync(repo.root, { recursive: true, force: true });
+  after(() => site?.stop());
+  /** A sandbox whose apt-torrent reads `config`. */
+  const configured = (config: Record<string, unknown>) => site.sandbox((box) => {
+    writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state'), ...config }));
   });
 
   it('http.lowSpeedLimit and http.lowSpeedTime from the config bound a dripping mirror', fullOnly, async () => {
-    const box = createSandbox(mirror.url);
-    try {
-      writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({
-        stateDir: join(box.dir, 'state'),
-        http: { lowSpeedLimit: 1000, lowSpeedTime: 5, retries: 1 },
-      }));
-      await aptUpdate(box);
-      const path = `/${repo.pool.get('drip')}`;
-      mirror.faults.set(path, { kind: 'drip', times: 1 });
-      const started = Date.now();
-      const result = await runCli(['download', 'drip'], box.env, { timeoutMs: 30_000 });
-      assert.equal(result.code, 0, result.stderr);
-      assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
-      const mine = mirror.requests.filter((request) => request.path === path);
-      assert.equal(mine.length, 2);
-      assert.match(mine[1]!.range ?? '', /^bytes=[1-9]\d*-$/, 'the retry resumed');
-      assert.equal(sha256(readFileSync(join(box.archives, 'drip_1.0_all.deb'))), sha256(readPool(repo, 'drip')));
-    } finally {
-      removeSandbox(box);
-    }
+    const box = await configured({ http: { lowSpeedLimit: 1000, lowSpeedTime: 5, retries: 1 } });
+    const path = `/${repo.pool.get('drip')}`;
+    mirror.faults.set(path, { kind: 'drip', times: 1 });
+    const started = Date.now();
+    const result = await runCli(['download', 'drip'], box.env, { timeoutMs: 30_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
+    const mine = mirror.requests.filter((request) => request.path === path);
+    assert.equal(mine.length, 2);
+    assert.match(mine[1]!.range ?? '', /^bytes=[1-9]\d*-$/, 'the retry resumed');
+    assert.equal(sha256(readFileSync(join(box.archives, 'drip_1.0_all.deb'))), sha256(repo.bytes('drip')));
   });
 
   it('the same watchdog bounds a torrent\'s HTTP fill: a mirror that only drips fails clearly instead of hanging', fullOnly, async () => {
-    const box = createSandbox(mirror.url);
+    const box = await configured({ http: { lowSpeedLimit: 1000, lowSpeedTime: 5, retries: 0 }, torrent: { stallSeconds: 1, peerWaitSeconds: 1 } });
     const path = `/${repo.pool.get('bigdrip')}`;
     try {
-      writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({
-        stateDir: join(box.dir, 'state'),
-        http: { lowSpeedLimit: 1000, lowSpeedTime: 5, retries: 0 },
-        torrent: { stallSeconds: 1, peerWaitSeconds: 1 },
-      }));
-      await aptUpdate(box);
       const plan = await runCli(['plan', '--json', 'bigdrip'], box.env);
       assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent');
       mirror.faults.set(path, { kind: 'drip', times: 1_000_000 });
@@ -201,7 +187,6 @@ describe('network faults through the CLI', () => {
       assert.equal(existsSync(join(box.archives, 'bigdrip_1.0_all.deb')), false);
     } finally {
       mirror.faults.delete(path);
-      removeSandbox(box);
     }
   });
 });

@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { configureSeeding, startDaemon, waitForList, type Daemon } from '../seed/helpers/daemon.js';
 import { candidate } from '../seed/helpers/fixtures.js';
 
@@ -26,30 +25,25 @@ function walk(dir: string): Array<{ path: string; mode: number; kind: string }> 
 }
 
 describe('the seeder\'s files and clean, against other users and symlinks', () => {
-  let repo: TestRepo;
-  let mirror: TestMirror;
+  let site: ServedArchive;
   let box: Sandbox;
   let daemon: Daemon | undefined;
   let stateDir: string;
   let socket: string;
-  const outside = mkdtempSync(join(tmpdir(), 'apt-torrent-outside-'));
+  const outside = tempDir('outside');
 
   before(async () => {
-    repo = buildRepo([{ name: 'still', version: '1.0', payload: 10_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    box = createSandbox(mirror.url);
-    stateDir = join(box.dir, 'apt-torrent-state');
-    socket = join(box.dir, 'seed.sock');
-    configureSeeding(join(box.dir, 'xdg/apt-torrent/config.json'), { socket, diskBudget: 0 });
-    await aptUpdate(box);
+    site = await ServedArchive.start([{ name: 'still', version: '1.0', payload: 10_000 }]);
+    box = await site.sandbox((sandbox) => {
+      stateDir = join(sandbox.dir, 'apt-torrent-state');
+      socket = join(sandbox.dir, 'seed.sock');
+      configureSeeding(join(sandbox.dir, 'xdg/apt-torrent/config.json'), { socket, diskBudget: 0 });
+    });
   });
   after(async () => {
     await daemon?.stop();
-    await mirror.stop();
-    removeSandbox(box);
-    rmSync(repo.root, { recursive: true, force: true });
-    rmSync(outside, { recursive: true, force: true });
+    await site?.stop();
+    removeTempDir(outside);
   });
 
   it('the socket is 0600, and nothing the daemon writes is writable by group or others; the store is closed to them', async () => {

@@ -5,55 +5,46 @@
  * version, is tested in test/e2e/refusals.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, cached, createSandbox, installed, removeSandbox } from '../helpers/sandbox.js';
+import type { TestArchive } from '../helpers/archive.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { cached, installed } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { poll } from '../helpers/wait.js';
 import { CacheWatch } from './helpers/cache-watch.js';
 
 describe('kill -9 in the middle of apt-torrent install', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   before(async () => {
-    repo = buildRepo([{ name: 'big', version: '1.0', payload: 2_000_000 }, { name: 'small', version: '1.0', payload: 30_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'big', version: '1.0', payload: 2_000_000 }, { name: 'small', version: '1.0', payload: 30_000 }]);
+    ({ archive: repo, mirror } = site);
   });
-  after(async () => {
-    await mirror.stop();
-    rmSync(repo.root, { recursive: true, force: true });
-  });
+  after(() => site?.stop());
 
   it('the re-run completes with one Range request for the rest; the cache never holds an unverified file', async () => {
-    const box = createSandbox(mirror.url);
-    const watch = new CacheWatch(box.archives, new Map([['big_1.0_all.deb', readPool(repo, 'big')], ['small_1.0_all.deb', readPool(repo, 'small')]]));
+    const box = await site.sandbox();
+    const watch = new CacheWatch(box.archives, new Map([['big_1.0_all.deb', repo.bytes('big')], ['small_1.0_all.deb', repo.bytes('small')]]));
     try {
-      await aptUpdate(box);
       const bigPath = `/${repo.pool.get('big')}`;
       mirror.faults.set(bigPath, { kind: 'slow', bytesPerSecond: 300_000 });
-      const child = spawn(process.execPath, [CLI, 'install', '-y', 'big', 'small'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const exited = new Promise<number | null>((resolve) => child.on('close', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
+      const install = startCli(['install', '-y', 'big', 'small'], box.env);
       const partial = join(box.archives, 'partial/apt-torrent/big_1.0_all.deb');
-      for (let waited = 0; waited < 200 && !(existsSync(partial) && statSync(partial).size > 400_000); waited += 1) {
-        await sleep(25);
-      }
-      assert.ok(existsSync(partial), `the download started: ${stderr}`);
-      child.kill('SIGKILL');
-      assert.equal(await exited, -9);
+      await poll(() => existsSync(partial) && statSync(partial).size > 400_000, 5000, 25);
+      assert.ok(existsSync(partial), `the download started: ${install.stderr()}`);
+      install.child.kill('SIGKILL');
+      assert.equal((await install.done).signal, 'SIGKILL');
       mirror.faults.delete(bigPath);
 
       // What kill -9 leaves: a partial outside the cache, a lock whose owner is gone, nothing half-written in the cache.
       assert.equal(cached(box, 'big_1.0_all.deb'), false);
       assert.ok(existsSync(join(box.archives, 'apt-torrent.lock')), 'the lock file stays behind');
       const kept = statSync(partial).size;
-      assert.ok(kept > 0 && kept < readPool(repo, 'big').length, `kept ${kept}`);
+      assert.ok(kept > 0 && kept < repo.bytes('big').length, `kept ${kept}`);
       const smallCached = cached(box, 'small_1.0_all.deb');
 
       const mark = mirror.requests.length;
@@ -66,10 +57,9 @@ describe('kill -9 in the middle of apt-torrent install', () => {
       assert.equal(installed(box).get('small'), '1.0');
       assert.equal(existsSync(join(box.archives, 'apt-torrent.lock')), false, 'the stale lock was taken over and released');
       assert.deepEqual(watch.stop(), []);
-      assert.deepEqual(readFileSync(join(box.archives, 'big_1.0_all.deb')), readPool(repo, 'big'));
+      assert.deepEqual(readFileSync(join(box.archives, 'big_1.0_all.deb')), repo.bytes('big'));
     } finally {
       watch.stop();
-      removeSandbox(box);
     }
   });
 });

@@ -5,15 +5,13 @@
  * as visible escapes, never as control characters.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { oneLine, terminalSafe } from '../../src/util/terminal-text.js';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, type TestRepo } from '../helpers/repo.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
 
 const EVIL_REASON = 'Not Found\x1b]0;pwned\x07\x1b[2J\x1b[1Aapt-torrent: verified\u202eraw\x9b31m';
 /** Control characters a terminal acts on: C0 but newline and tab, DEL, C1. */
@@ -44,16 +42,13 @@ function hostileFront(mirrorUrl: string): Promise<{ server: Server; url: string 
 }
 
 describe('text from servers on the terminal', () => {
-  let repo: TestRepo;
-  let mirror: TestMirror;
+  let site: ServedArchive;
   let front: { server: Server; url: string };
   let box: Sandbox;
 
   before(async () => {
-    repo = buildRepo([{ name: 'small', version: '1.0', payload: 20_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    front = await hostileFront(mirror.url);
+    site = await ServedArchive.start([{ name: 'small', version: '1.0', payload: 20_000 }]);
+    front = await hostileFront(site.mirror.url);
     box = createSandbox(front.url);
     await aptUpdate(box);
   });
@@ -61,8 +56,7 @@ describe('text from servers on the terminal', () => {
   after(async () => {
     removeSandbox(box);
     front.server.close();
-    await mirror.stop();
-    rmSync(repo.root, { recursive: true, force: true });
+    await site?.stop();
   });
 
   it('escapes control characters of an HTTP reason phrase in the download error', async () => {

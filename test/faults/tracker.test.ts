@@ -5,41 +5,38 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { freePort } from '../helpers/nginx.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { freePort } from '../helpers/net.js';
+import { ServedArchive } from '../helpers/served-archive.js';
 import { FULL } from './helpers/fuzz.js';
 
 const MiB = 1024 * 1024;
 
 describe('a tracker that is down or answers garbage', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   let port: number;
   let garbage: Server | undefined;
   const trackerHits: string[] = [];
-  const boxes: Sandbox[] = [];
 
   before(async () => {
-    repo = buildRepo([{ name: 'bigdata', version: '1.0', payload: 1.2 * MiB }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'bigdata', version: '1.0', payload: 1.2 * MiB }]);
+    ({ archive: repo, mirror } = site);
     port = await freePort();
     const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url,
-      '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB', '--share', '1'], process.env);
+      '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
   });
   after(async () => {
     await stopGarbage();
-    await mirror.stop();
-    for (const box of boxes) removeSandbox(box);
-    rmSync(repo.root, { recursive: true, force: true });
+    await site?.stop();
   });
 
   /** On the manifest's tracker port: random bytes for announce and scrape alike. */
@@ -57,10 +54,9 @@ describe('a tracker that is down or answers garbage', () => {
   }
 
   const download = async (scrape: boolean) => {
-    const box = createSandbox(mirror.url);
-    boxes.push(box);
-    writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state'), torrent: { scrape, stallSeconds: 2 } }));
-    await aptUpdate(box);
+    const box = await site.sandbox((sandbox) => {
+      writeFileSync(join(sandbox.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(sandbox.dir, 'state'), torrent: { scrape, stallSeconds: 2 } }));
+    });
     const plan = await runCli(['plan', '--json', 'bigdata'], box.env);
     assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent', 'the manifest routes it to BitTorrent');
     const started = Date.now();
@@ -68,7 +64,7 @@ describe('a tracker that is down or answers garbage', () => {
     const took = Date.now() - started;
     assert.equal(result.code, 0, result.stderr);
     assert.ok(took < 20_000, `took ${took} ms`);
-    assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), readPool(repo, 'bigdata'));
+    assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), repo.bytes('bigdata'));
     assert.doesNotMatch(result.stderr, /internal error/);
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(1\.2 MiB, torrent: 0 B from peers, .* from the mirror\)/, 'by BitTorrent, from the web seed');
     return result;

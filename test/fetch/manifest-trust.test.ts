@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { buildTorrent, infoHashOf, parseTorrent } from '../../src/bittorrent/torrent.js';
+import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, indexRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { cleanEnv } from '../helpers/env.js';
+import { sha256 } from '../helpers/hash.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const MiB = 1024 * 1024;
 
 /**
@@ -21,32 +21,26 @@ const MiB = 1024 * 1024;
  * plain HTTP, and put exactly the index's bytes into APT's cache.
  */
 describe('manifests that cannot be trusted fall back to HTTP', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
   let published: Record<string, unknown> & { files: Array<Record<string, unknown>> };
-  const sandboxes: Sandbox[] = [];
-  const work = mkdtempSync(join(tmpdir(), 'apt-torrent-manifests-'));
+  const work = tempDir('manifests');
 
   before(async () => {
-    repo = buildRepo([{ name: 'bigdata', version: '1.0', payload: 3 * MiB }, { name: 'other', version: '1.0', payload: 2 * MiB }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    const result = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1'], process.env);
+    site = await ServedArchive.start([{ name: 'bigdata', version: '1.0', payload: 3 * MiB }, { name: 'other', version: '1.0', payload: 2 * MiB }]);
+    ({ archive: repo, mirror } = site);
+    const result = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(result.code, 0, result.stderr);
     published = JSON.parse(readFileSync(join(repo.root, 'dists/stable/apt-torrent/manifest.json'), 'utf8'));
   });
 
   after(async () => {
-    await mirror.stop();
-    for (const box of sandboxes) removeSandbox(box);
+    await site?.stop();
+    removeTempDir(work);
   });
 
-  const fresh = async () => {
-    const box = createSandbox(mirror.url);
-    await aptUpdate(box);
-    sandboxes.push(box);
-    return box;
-  };
+  const fresh = () => site.sandbox();
   const entry = (name: string) => published.files.find((file) => file.package === name)!;
   const manifestFile = (name: string, content: string) => {
     const path = join(work, name);
@@ -61,7 +55,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, warning);
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(3\.0 MiB, http\)/);
-    assert.equal(sha256(readFileSync(join(box.archives, 'bigdata_1.0_all.deb'))), sha256(readPool(repo, 'bigdata')));
+    assert.equal(sha256(readFileSync(join(box.archives, 'bigdata_1.0_all.deb'))), sha256(repo.bytes('bigdata')));
     return result;
   };
 
@@ -102,7 +96,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
   });
 
   it('a torrent whose name has path parts (../)', async () => {
-    const size = readPool(repo, 'bigdata').length;
+    const size = repo.bytes('bigdata').length;
     const pieceLength = 1024 * 1024;
     const info = { name: '../../etc/evil.deb', length: size, pieceLength, pieces: Buffer.alloc(20 * Math.ceil(size / pieceLength)) };
     const torrentPath = 'pool/evil.torrent';
@@ -118,7 +112,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
 
   it('a manifest whose bytes do not match the SHA256 the signed Release lists for it', async () => {
     // The operator listed the manifest in Release; then someone changed the manifest on the mirror.
-    indexRepo(repo.root, [], ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json']);
+    repo.index({ release: ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'] });
     assert.match(readFileSync(join(repo.root, 'dists/stable/Release'), 'utf8'), /apt-torrent\/manifest\.json/);
     const manifestPath = join(repo.root, 'dists/stable/apt-torrent/manifest.json');
     const original = readFileSync(manifestPath);
@@ -136,19 +130,27 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
       assert.match(good.stderr, /Got other_1\.0_all\.deb \(2\.0 MiB, torrent/);
     } finally {
       writeFileSync(manifestPath, original);
-      indexRepo(repo.root);
+      repo.index();
     }
   });
 
   it('with a keyring configured: a signed manifest is used, an unsigned or wrongly signed one is not', async () => {
-    const gnupg = mkdtempSync(join(tmpdir(), 'apt-torrent-gnupg-'));
-    const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { stdio: 'pipe' });
-    gpg('--quick-gen-key', 'mirror@example.org', 'ed25519', 'sign', 'never');
+    const manifestPath = join(repo.root, 'dists/stable/apt-torrent/manifest.json');
     const keyring = join(work, 'mirror.gpg');
-    writeFileSync(keyring, gpg('--export', 'mirror@example.org'));
+    const signature = join(work, 'manifest.json.sig');
+    const gnupg = tempDir('gnupg');
+    const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { stdio: 'pipe', env: cleanEnv() });
+    try {
+      gpg('--quick-gen-key', 'mirror@example.org', 'ed25519', 'sign', 'never');
+      writeFileSync(keyring, gpg('--export', 'mirror@example.org'));
+      gpg('--detach-sign', '--output', signature, manifestPath);
+    } finally {
+      // gpg started an agent for this home directory: it goes with the directory.
+      execFileSync('gpgconf', ['--homedir', gnupg, '--kill', 'all'], { env: cleanEnv() });
+      removeTempDir(gnupg);
+    }
     const box = await fresh();
     writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state'), manifestKeyring: keyring }));
-    const manifestPath = join(repo.root, 'dists/stable/apt-torrent/manifest.json');
 
     const unsigned = await runCli(['download', 'bigdata'], box.env);
     assert.equal(unsigned.code, 0, unsigned.stderr);
@@ -160,7 +162,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
     assert.match(bad.stderr, /W: manifest .*: has no valid signature from the keyring/);
     assert.match(bad.stderr, /Got other_1\.0_all\.deb \(2\.0 MiB, http\)/);
 
-    gpg('--detach-sign', '--output', `${manifestPath}.gpg`, manifestPath);
+    copyFileSync(signature, `${manifestPath}.gpg`);
     execFileSync('rm', ['-f', join(box.archives, 'other_1.0_all.deb')]);
     const signed = await runCli(['download', 'other'], box.env);
     assert.equal(signed.code, 0, signed.stderr);

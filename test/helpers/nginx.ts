@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** A free TCP port on a loopback address (nginx cannot report the one it picked). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from './net.js';
+import { track } from './proc.js';
+import { removeTempDir, tempDir } from './temp.js';
+import { poll } from './wait.js';
 
 /**
  * nginx serving a directory, as a real mirror does: Range, keep-alive, and
@@ -23,7 +13,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
  */
 export class Nginx {
   private child?: ChildProcess;
-  readonly dir = mkdtempSync(join(tmpdir(), 'apt-torrent-nginx-'));
+  readonly dir = tempDir('nginx');
   url = '';
 
   constructor(private readonly root: string, private readonly options: { host?: string; rateLimit?: string } = {}) {}
@@ -60,12 +50,10 @@ http {
 }
 `;
     writeFileSync(join(this.dir, 'nginx.conf'), config);
-    this.child = spawn('nginx', ['-c', join(this.dir, 'nginx.conf'), '-p', this.dir], { stdio: 'ignore' });
+    // nginx cannot report a port it picked: it gets a free one.
+    this.child = track(spawn('nginx', ['-c', join(this.dir, 'nginx.conf'), '-p', this.dir], { stdio: 'ignore' }), 'SIGTERM');
     this.url = `http://${host}:${port}/`;
-    for (let tries = 0; tries < 100; tries += 1) {
-      if (await reachable(this.url)) return this.url;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    if (await poll(() => reachable(this.url), 5000)) return this.url;
     throw new Error(`nginx did not start; see ${this.dir}/error.log`);
   }
 
@@ -85,11 +73,14 @@ http {
     return total;
   }
 
+  /** Stop it and remove its configuration and logs. */
   async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child!.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child!.once('exit', resolve));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    removeTempDir(this.dir);
   }
 }
 

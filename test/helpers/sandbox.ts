@@ -1,8 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanEnv } from './env.js';
+import { removeTempDir, tempDir } from './temp.js';
 
 const run = promisify(execFile);
 
@@ -19,7 +20,7 @@ export interface Sandbox {
  * cache and dpkg root, given to every APT program through APT_CONFIG.
  */
 export function createSandbox(mirrorUrl: string): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-sandbox-'));
+  const dir = tempDir('sandbox');
   const root = join(dir, 'root');
   for (const sub of ['var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers']) mkdirSync(join(root, sub), { recursive: true });
   writeFileSync(join(root, 'var/lib/dpkg/status'), '');
@@ -47,7 +48,7 @@ export function createSandbox(mirrorUrl: string): Sandbox {
   // apt-torrent's own state stays in the sandbox too.
   mkdirSync(join(dir, 'xdg/apt-torrent'), { recursive: true });
   writeFileSync(join(dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(dir, 'apt-torrent-state'), seed: { socket: join(dir, 'seed.sock') } }));
-  const env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), XDG_CONFIG_HOME: join(dir, 'xdg'), DEBIAN_FRONTEND: 'noninteractive' };
+  const env = cleanEnv({ APT_CONFIG: join(dir, 'apt.conf'), XDG_CONFIG_HOME: join(dir, 'xdg'), DEBIAN_FRONTEND: 'noninteractive' });
   return { dir, root, archives: join(dir, 'cache/archives'), env };
 }
 
@@ -73,5 +74,5 @@ export function cached(sandbox: Sandbox, name: string): boolean {
 }
 
 export function removeSandbox(sandbox: Sandbox): void {
-  execFileSync('rm', ['-rf', sandbox.dir]);
+  removeTempDir(sandbox.dir);
 }

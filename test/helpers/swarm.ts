@@ -1,69 +1,36 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, runCli } from './cli.js';
-import { freePort } from './nginx.js';
+import { promisify } from 'node:util';
+import { withTrackersOnly } from '../../src/bittorrent/accept-torrent.js';
+import { parseTorrent } from '../../src/bittorrent/torrent.js';
+import { runCli, startServe, type Served } from './cli.js';
+import { cleanEnv } from './env.js';
+import { freePort } from './net.js';
+import { Proc } from './proc.js';
+import { tempDir } from './temp.js';
 
+const run = promisify(execFile);
 const SEEDER = fileURLToPath(new URL('./seeder-process.js', import.meta.url));
-
-/** A child process that prints a line when ready; stopped with stop(). */
-export class Proc {
-  constructor(readonly child: ChildProcess, readonly ready: string) {}
-
-  static start(command: string, args: string[], readyPattern: RegExp, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Proc> {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new Promise((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`${command} did not get ready: ${output.slice(-2000)}`));
-      }, options.timeoutMs ?? 20_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk;
-        const match = readyPattern.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(new Proc(child, match[0]));
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${command} exited ${code}: ${output.slice(-2000)}`));
-      });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
 
 /**
  * What a mirror operator does: `apt-torrent publish` over the archive (all
  * files of at least 1 MiB, announcing to a tracker on a free loopback port),
  * then `apt-torrent serve --tracker` as that tracker.
  */
-export async function publishWithTracker(archiveRoot: string, baseUrl: string, extra: string[] = ['--share', '1']): Promise<{ tracker: Proc; announce: string }> {
+export async function publishWithTracker(archiveRoot: string, baseUrl: string, extra: string[] = ['--share', '1']): Promise<{ tracker: Served; announce: string }> {
   const port = await freePort();
   const announce = `http://127.0.0.1:${port}/announce`;
-  const result = await runCli(['publish', '--archive-root', archiveRoot, '--suite', 'stable', '--base-url', baseUrl, '--tracker', announce, '--min-size', '1MiB', ...extra], process.env);
+  const result = await runCli(['publish', '--archive-root', archiveRoot, '--suite', 'stable', '--base-url', baseUrl, '--tracker', announce, '--min-size', '1MiB', ...extra]);
   if (result.code !== 0) throw new Error(`publish failed (${result.code}): ${result.stderr}`);
-  const tracker = await Proc.start(process.execPath, [CLI, 'serve', '--archive-root', archiveRoot, '--listen', `127.0.0.1:${port}`, '--tracker'], /http:\/\//);
+  const tracker = await startServe(['--archive-root', archiveRoot, '--tracker'], `127.0.0.1:${port}`);
   return { tracker, announce };
 }
 
 /** A copy of a file in a fresh directory, as a seeder's data. */
 export function seedDir(file: string, mutate?: (data: Buffer) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-seed-'));
+  const dir = tempDir('seed');
   if (mutate) {
     const data = readFileSync(file);
     mutate(data);
@@ -72,6 +39,14 @@ export function seedDir(file: string, mutate?: (data: Buffer) => void): string {
     copyFileSync(file, join(dir, basename(file)));
   }
   return dir;
+}
+
+/** A copy of a published torrent in `dir` without its web seed (url-list): a client can get the file from peers only. */
+export function bareTorrent(torrent: string, dir: string): string {
+  const published = readFileSync(torrent);
+  const file = join(dir, `bare-${basename(torrent)}`);
+  writeFileSync(file, withTrackersOnly(published, parseTorrent(published).trackers));
+  return file;
 }
 
 /** Our own torrent client seeding a copy of `file`. */
@@ -93,4 +68,25 @@ export async function startAria2Seeder(torrent: string, dataDir: string, address
     `--listen-port=${port}`, `--interface=${address}`, '--summary-interval=1', '--console-log-level=notice',
     '--bt-tracker-connect-timeout=5', '--follow-torrent=false', torrent,
   ], /SEED\(|seeding|Seeding/i, { timeoutMs: 30_000 });
+}
+
+/**
+ * aria2 (a third-party client) leeching `torrent` into a fresh directory,
+ * bound to its own address; resolves with the directory and aria2's status.
+ */
+export async function aria2Leech(torrent: string, options: { address?: string; stopTimeoutS?: number; timeoutMs?: number } = {}): Promise<{ dir: string; code: number }> {
+  const address = options.address ?? '127.0.0.3';
+  const dir = join(tempDir('leech'), 'out');
+  mkdirSync(dir);
+  try {
+    await run('aria2c', [
+      `--dir=${dir}`, '--seed-time=0', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
+      '--enable-peer-exchange=false', `--interface=${address}`, `--listen-port=${await freePort(address)}`,
+      '--console-log-level=warn', '--summary-interval=0', `--bt-stop-timeout=${options.stopTimeoutS ?? 30}`, '--bt-tracker-interval=1',
+      torrent,
+    ], { env: cleanEnv(), timeout: options.timeoutMs ?? 60_000 });
+    return { dir, code: 0 };
+  } catch (error) {
+    return { dir, code: (error as { code?: number }).code ?? -1 };
+  }
 }

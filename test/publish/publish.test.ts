@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
 import { validateManifest } from '../../src/manifest/validate.js';
-import { TestArchive } from '../mirror/helpers/archive.js';
-import { aptTorrent } from '../mirror/helpers/cli.js';
+import { MIRROR_LAYOUT, TestArchive } from '../helpers/archive.js';
+import { runCli } from '../helpers/cli.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const MANIFEST = 'dists/stable/apt-torrent/manifest.json';
 const SCHEMA = new URL('../../../manifests/manifest.schema.json', import.meta.url);
@@ -26,7 +26,7 @@ function readManifest(root: string, path = MANIFEST) {
 }
 
 before(() => {
-  archive = new TestArchive();
+  archive = new TestArchive(MIRROR_LAYOUT);
   archive.add({ name: 'big', version: '1.0', payload: 3_000_000 });
   archive.add({ name: 'docs', version: '2.0', payload: 1_500_000, architecture: 'all' });
   archive.add({ name: 'mid', version: '1.0', payload: 600_000 });
@@ -35,19 +35,20 @@ before(() => {
 });
 
 const temporary: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+/** A scratch directory removed after the file's tests. */
+function scratch(name: string): string {
+  const dir = tempDir(name);
   temporary.push(dir);
   return dir;
 }
 
 after(() => {
-  TestArchive.removeAll();
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+  archive.dispose();
+  for (const dir of temporary) removeTempDir(dir);
 });
 
 test('publish chooses by size, verifies, and writes a manifest that validates against its schema', async () => {
-  const run = await aptTorrent(publishArgs(archive.root, '--share', '0.85', '--tracker', 'http://tracker.example/announce'));
+  const run = await runCli(publishArgs(archive.root, '--share', '0.85', '--tracker', 'http://tracker.example/announce'));
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Chosen: 2 of 4 packages \(50\.0%\)/);
   assert.match(run.stdout, /Largest chosen:\n +2\.\d MiB {2}big 1\.0 amd64\n +1\.\d MiB {2}docs 2\.0 all/);
@@ -85,8 +86,8 @@ test('the manifest validates against manifests/manifest.schema.json with a third
 });
 
 test('infohashes do not depend on --base-url or --tracker; they equal mktorrent\'s', async () => {
-  const out = tempDir('apt-torrent-out-');
-  const run = await aptTorrent(publishArgs(archive.root, '--share', '0.85', '--base-url', 'https://mirror-b.example', '--tracker', 'udp://t1.example:6969', '--tracker', 'http://t2.example/announce',
+  const out = scratch('out');
+  const run = await runCli(publishArgs(archive.root, '--share', '0.85', '--base-url', 'https://mirror-b.example', '--tracker', 'udp://t1.example:6969', '--tracker', 'http://t2.example/announce',
     '--out', join(out, 'manifest'), '--torrent-root', join(out, 'torrents')));
   assert.equal(run.code, 0, run.stderr);
   const first = readManifest(archive.root);
@@ -111,16 +112,16 @@ test('infohashes do not depend on --base-url or --tracker; they equal mktorrent\
 });
 
 test('a second run hashes only new or changed files, rewrites torrents for new trackers, removes stale ones', async () => {
-  const root = new TestArchive();
+  const root = new TestArchive(MIRROR_LAYOUT);
   for (const name of ['alpha', 'bravo', 'charlie']) root.add({ name, version: '1', payload: 400_000 });
   root.index();
   const args = publishArgs(root.root, '--share', '1');
-  let run = await aptTorrent(args);
+  let run = await runCli(args);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /hashed 3 file\(s\).*reused 0 torrent\(s\)/);
   const before = readManifest(root.root);
 
-  run = await aptTorrent(args);
+  run = await runCli(args);
   assert.match(run.stderr, /hashed 0 file\(s\).*reused 3 torrent\(s\); removed 0/);
   assert.match(run.stderr, /unchanged: .*manifest\.json/, 'nothing changed: the manifest is left as it was');
   assert.equal(readManifest(root.root).generated, before.generated);
@@ -131,7 +132,7 @@ test('a second run hashes only new or changed files, rewrites torrents for new t
   root.remove('charlie');
   execFileSync('rm', [join(root.root, 'pool/main/b/bravo/bravo_1_amd64.deb')]);
   root.index();
-  run = await aptTorrent([...args, '--tracker', 'http://new-tracker.example/announce']);
+  run = await runCli([...args, '--tracker', 'http://new-tracker.example/announce']);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /hashed 1 file\(s\).*reused 1 torrent\(s\) \(1 rewritten for new trackers or base URL\); removed 2 stale torrent\(s\)/);
   assert.equal(existsSync(charlieTorrent), false);
@@ -140,16 +141,16 @@ test('a second run hashes only new or changed files, rewrites torrents for new t
   assert.deepEqual(after.files.map((file) => `${file.package} ${file.version}`), ['alpha 1', 'bravo 2']);
   assert.equal(after.files[0]!.infoHash, before.files[0]!.infoHash);
 
-  run = await aptTorrent([...args, '--tracker', 'http://new-tracker.example/announce', '--rehash']);
+  run = await runCli([...args, '--tracker', 'http://new-tracker.example/announce', '--rehash']);
   assert.match(run.stderr, /hashed 2 file\(s\)/);
 });
 
 test('indexes compressed with xz or gzip only are read and checked against Release', async () => {
   for (const format of ['xz', 'gz'] as const) {
-    const root = new TestArchive();
+    const root = new TestArchive(MIRROR_LAYOUT);
     root.add({ name: 'solo', version: '1', payload: 300_000 });
-    root.index([format]);
-    const run = await aptTorrent(publishArgs(root.root, '--dry-run'));
+    root.index({ formats: [format] });
+    const run = await runCli(publishArgs(root.root, '--dry-run'));
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Chosen: 1 of 1 packages/);
     assert.equal(existsSync(join(root.root, MANIFEST)), false, 'a dry run writes nothing');
@@ -157,11 +158,11 @@ test('indexes compressed with xz or gzip only are read and checked against Relea
 });
 
 test('bad archives are named clearly and unverifiable files are never published', async () => {
-  const root = new TestArchive();
+  const root = new TestArchive(MIRROR_LAYOUT);
   for (const name of ['good', 'gone', 'forged']) root.add({ name, version: '1', payload: 300_000 });
   root.index();
-  const empty = tempDir('apt-torrent-empty-');
-  let run = await aptTorrent(publishArgs(empty));
+  const empty = scratch('empty');
+  let run = await runCli(publishArgs(empty));
   assert.equal(run.code, 7);
   assert.match(run.stderr, /error \[E_ARCHIVE\]: no dists\/stable\/Release or dists\/stable\/InRelease/);
 
@@ -171,7 +172,7 @@ test('bad archives are named clearly and unverifiable files are never published'
   bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
   writeFileSync(forged, bytes);
   root.remove('gone');
-  run = await aptTorrent(publishArgs(root.root, '--share', '1'));
+  run = await runCli(publishArgs(root.root, '--share', '1'));
   assert.equal(run.code, 7, run.stderr);
   assert.match(run.stderr, /problem: pool\/main\/f\/forged\/forged_1_amd64\.deb \(forged 1\): SHA256 [0-9a-f]{64} does not match the index/);
   assert.match(run.stderr, /problem: pool\/main\/g\/gone\/gone_1_amd64\.deb \(gone 1\): listed in the index but missing from the pool/);
@@ -182,21 +183,21 @@ test('bad archives are named clearly and unverifiable files are never published'
   // An index edited after Release was written.
   const packages = join(root.root, 'dists/stable/main/binary-amd64/Packages');
   writeFileSync(packages, `${readFileSync(packages, 'utf8')}\n`);
-  run = await aptTorrent(publishArgs(root.root));
+  run = await runCli(publishArgs(root.root));
   assert.equal(run.code, 7);
   assert.match(run.stderr, /dists\/stable\/main\/binary-amd64\/Packages does not match Release/);
 
-  run = await aptTorrent(publishArgs(root.root, '--arch', 'arm64'));
+  run = await runCli(publishArgs(root.root, '--arch', 'arm64'));
   assert.match(run.stderr, /lists no Packages index for main\/binary-arm64/);
 });
 
 test('popcon weighs the choice and the manifest says so', async () => {
-  const dir = tempDir('apt-torrent-popcon-');
+  const dir = scratch('popcon');
   const popcon = join(dir, 'by_inst');
   // mid is small but installed everywhere; big and docs barely.
   writeFileSync(popcon, '#rank name inst vote old recent no-files (maintainer)\n1 mid  9000 1 1 1 1 (x)\n2\tbig\t3 1 1 1 1\n3 docs 1 1 1 1 1\n4 elsewhere 500 1 1 1 1\n-----\n5 Total 1 1 1 1 1\n');
   const out = join(dir, 'out');
-  const run = await aptTorrent(publishArgs(archive.root, '--popcon', popcon, '--share', '0.5', '--out', out, '--torrent-root', join(dir, 't')));
+  const run = await runCli(publishArgs(archive.root, '--popcon', popcon, '--share', '0.5', '--out', out, '--torrent-root', join(dir, 't')));
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /expected bandwidth = size x popcon installs/);
   assert.match(run.stdout, /1 packages of the index have no popcon entry \(weight 0\); 1 popcon names are not in the index/);
@@ -206,13 +207,13 @@ test('popcon weighs the choice and the manifest says so', async () => {
 });
 
 test('usage errors name the option', async () => {
-  let run = await aptTorrent(['publish', '--suite', 'stable']);
+  let run = await runCli(['publish', '--suite', 'stable']);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--archive-root is required/);
-  run = await aptTorrent(publishArgs(archive.root, '--share', '1.5'));
+  run = await runCli(publishArgs(archive.root, '--share', '1.5'));
   assert.match(run.stderr, /--share 1\.5 is not a number from 0 to 1/);
-  run = await aptTorrent(publishArgs(archive.root, '--min-size', 'lots'));
+  run = await runCli(publishArgs(archive.root, '--min-size', 'lots'));
   assert.match(run.stderr, /--min-size lots is not a size/);
-  run = await aptTorrent(publishArgs(archive.root, '--tracker', 'nonsense'));
+  run = await runCli(publishArgs(archive.root, '--tracker', 'nonsense'));
   assert.match(run.stderr, /--tracker nonsense is not a tracker URL/);
 });

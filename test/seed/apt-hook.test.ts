@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +9,11 @@ import { pieceLengthFor } from '../../src/bittorrent/piece-length.js';
 import { infoHashOf } from '../../src/bittorrent/torrent.js';
 import type { SeedFacts } from '../../src/seed/entry.js';
 import { linkIntoStore, openStore } from '../../src/seed/store.js';
+import type { TestArchive } from '../helpers/archive.js';
 import { CLI } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, indexRepo, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { piecesOf } from './helpers/fixtures.js';
+import { piecesOf, sha256 } from '../helpers/hash.js';
+import type { Sandbox } from '../helpers/sandbox.js';
+import { ServedArchive } from '../helpers/served-archive.js';
 
 const run = promisify(execFile);
 const SNIPPET = fileURLToPath(new URL('../../../system/50apt-torrent', import.meta.url));
@@ -25,14 +24,14 @@ function factsOf(path: string, pkg: string, version: string): SeedFacts {
   const pieceLength = pieceLengthFor(data.length);
   return {
     infoHash: infoHashOf({ name: basename(path), length: data.length, pieceLength, pieces: piecesOf(data, pieceLength) }),
-    package: pkg, version, architecture: 'all', sha256: createHash('sha256').update(data).digest('hex'), size: data.length,
+    package: pkg, version, architecture: 'all', sha256: sha256(data), size: data.length,
     name: basename(path), pieceLength, trackers: [], addedAt: new Date().toISOString(),
   };
 }
 
 describe('the apt.conf.d hook (system/50apt-torrent): clean after every successful apt-get update', () => {
-  let repo: TestRepo;
-  let mirror: TestMirror;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let box: Sandbox;
   let env: NodeJS.ProcessEnv;
   const store = () => join(box.dir, 'apt-torrent-state/store');
@@ -48,11 +47,9 @@ describe('the apt.conf.d hook (system/50apt-torrent): clean after every successf
   };
 
   before(async () => {
-    repo = buildRepo([{ name: 'alpha', version: '1.0', payload: 30_000 }, { name: 'beta', version: '1.0', payload: 30_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    box = createSandbox(mirror.url);
-    await aptUpdate(box);
+    site = await ServedArchive.start([{ name: 'alpha', version: '1.0', payload: 30_000 }, { name: 'beta', version: '1.0', payload: 30_000 }]);
+    repo = site.archive;
+    box = await site.sandbox();
     copyFileSync(SNIPPET, join(box.dir, 'etc/apt.conf.d/50apt-torrent'));
     const bin = join(box.dir, 'bin');
     mkdirSync(bin);
@@ -62,26 +59,21 @@ describe('the apt.conf.d hook (system/50apt-torrent): clean after every successf
     // Two seeded files, as the daemon keeps them; no daemon runs: clean works on the store alone.
     const opened = await openStore(join(box.dir, 'apt-torrent-state'));
     for (const name of ['alpha', 'beta']) {
-      const path = join(repo.root, repo.pool.get(name)!);
-      await linkIntoStore(opened, factsOf(path, name, '1.0'), path);
+      await linkIntoStore(opened, factsOf(repo.path(name), name, '1.0'), repo.path(name));
     }
   });
 
-  after(async () => {
-    await mirror?.stop();
-    if (box) removeSandbox(box);
-    if (repo) rmSync(repo.root, { recursive: true, force: true });
-  });
+  after(() => site?.stop());
 
   it('an update that drops a version removes it from the store; one still indexed stays; nothing to do says nothing', async () => {
     const quiet = await update();
     assert.equal(quiet.code, 0, quiet.output);
     assert.doesNotMatch(quiet.output, /apt-torrent|Nothing to clean/);
 
-    const alpha = factsOf(join(repo.root, repo.pool.get('alpha')!), 'alpha', '1.0');
-    rmSync(join(repo.root, repo.pool.get('alpha')!));
-    buildRepo([{ name: 'alpha', version: '1.1', payload: 30_000 }], { root: repo.root });
-    indexRepo(repo.root);
+    const alpha = factsOf(repo.path('alpha'), 'alpha', '1.0');
+    rmSync(repo.path('alpha'));
+    repo.add({ name: 'alpha', version: '1.1', payload: 30_000 });
+    repo.index();
     const result = await update();
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /Removed alpha 1\.0 \(.*\): it left the Packages indexes/);

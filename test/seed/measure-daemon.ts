@@ -10,14 +10,15 @@
  * are read. Not a test: it asserts nothing, it reports.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Server } from 'bittorrent-tracker';
+import { cleanEnv } from '../helpers/env.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
+import { sleep } from '../helpers/wait.js';
 import { candidate } from './helpers/fixtures.js';
 import { startDaemon, waitForList } from './helpers/daemon.js';
 
@@ -32,7 +33,7 @@ const announce = `http://127.0.0.1:${(http.address() as AddressInfo).port}/annou
 const kib = (text: string) => Number(/(\d+) kB/.exec(text)?.[1] ?? 0);
 const rows: string[] = [];
 for (const count of values.counts!.split(',').map(Number)) {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-measure-'));
+  const dir = tempDir('measure');
   const cache = join(dir, 'archives');
   mkdirSync(cache);
   mkdirSync(join(dir, 'xdg/apt-torrent'), { recursive: true });
@@ -44,7 +45,7 @@ for (const count of values.counts!.split(',').map(Number)) {
   mkdirSync(join(dir, 'state'));
   const records = Array.from({ length: count }, (_, index) => ({ ...candidate(cache, `pkg${index}`, randomBytes(Number(values.size))), trackers: [announce] }));
   writeFileSync(join(dir, 'state/pending-seeds.json'), JSON.stringify(records));
-  const env = { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg'), APT_TORRENT_SYSCONFDIR: join(dir, 'none') };
+  const env = cleanEnv({ XDG_CONFIG_HOME: join(dir, 'xdg'), APT_TORRENT_SYSCONFDIR: join(dir, 'none') });
   const started = Date.now();
   const daemon = await startDaemon(env, { timeoutMs: 120_000 });
   await waitForList(env, (all) => all.length === count && all.every((torrent) => torrent.state !== 'checking'), 300_000);
@@ -56,7 +57,7 @@ for (const count of values.counts!.split(',').map(Number)) {
   const peers = Object.keys(tracker.torrents).length;
   rows.push(`| ${count} | ${maxActive} | ${Math.round(kib(/VmRSS:.*/.exec(status)![0]) / 1024)} MiB | ${Math.round(kib(/VmHWM:.*/.exec(status)![0]) / 1024)} MiB | ${fds} | ${(ready / 1000).toFixed(1)} s | ${peers} |`);
   await daemon.stop();
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 }
 process.stdout.write([
   `seeded files of ${Number(values.size) / 1024} KiB, one local HTTP tracker; Node ${process.version}`,

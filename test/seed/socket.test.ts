@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI, runCli } from '../helpers/cli.js';
+import { cleanEnv } from '../helpers/env.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { startDaemon, type Daemon } from './helpers/daemon.js';
 
 const run = promisify(execFile);
 
 describe('the control socket', () => {
   // World-readable, so that `nobody` can read the config and reach the socket's directory: only the socket's own mode decides.
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-socket-'));
+  const dir = tempDir('socket');
   const socket = join(dir, 'seed.sock');
   const configFile = join(dir, 'config.json');
-  const env = { ...process.env, APT_TORRENT_SYSCONFDIR: join(dir, 'none'), XDG_CONFIG_HOME: join(dir, 'none') };
+  const env = cleanEnv({ APT_TORRENT_SYSCONFDIR: join(dir, 'none'), XDG_CONFIG_HOME: join(dir, 'none') });
   const configure = (seed: Record<string, unknown>) => {
     writeFileSync(configFile, JSON.stringify({ stateDir: join(dir, 'state'), seed: { enabled: true, socket, listenPort: 0, ...seed } }));
     chmodSync(configFile, 0o644);
@@ -41,7 +42,7 @@ describe('the control socket', () => {
 
   after(async () => {
     await daemon?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('is 0600 and owned by root when no group is configured; nobody is refused with its own status', async () => {

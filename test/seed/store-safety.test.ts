@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { candidate } from './helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
+import { cleanEnv } from '../helpers/env.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { list, startDaemon, waitForList, type Daemon } from './helpers/daemon.js';
 
 /**
@@ -13,11 +14,11 @@ import { list, startDaemon, waitForList, type Daemon } from './helpers/daemon.js
  * itself, and never opens a path outside its store.
  */
 describe('the seeding store: only verified files, only inside the store', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-store-'));
+  const dir = tempDir('store');
   const stateDir = join(dir, 'state');
   const cache = join(dir, 'archives');
   const configFile = join(dir, 'xdg/apt-torrent/config.json');
-  const env = { ...process.env, APT_TORRENT_SYSCONFDIR: join(dir, 'none'), XDG_CONFIG_HOME: join(dir, 'xdg') };
+  const env = cleanEnv({ APT_TORRENT_SYSCONFDIR: join(dir, 'none'), XDG_CONFIG_HOME: join(dir, 'xdg') });
   const store = join(stateDir, 'store');
   let daemon: Daemon | undefined;
   mkdirSync(cache);
@@ -31,7 +32,7 @@ describe('the seeding store: only verified files, only inside the store', () => 
 
   after(async () => {
     await daemon?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('takes only files whose SHA256 and infohash prove themselves, never through a symlink or a path in a name', async () => {

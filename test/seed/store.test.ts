@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
@@ -11,10 +10,11 @@ import { parseState, readState, serializeState, writeState } from '../../src/see
 import { linkIntoStore, openStore, readStore, removeFromStore } from '../../src/seed/store.js';
 import { verifyStored } from '../../src/seed/verify.js';
 import { freshCounters } from '../../src/seed/entry.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { candidate } from './helpers/fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-unit-seed-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('unit-seed');
+after(() => removeTempDir(dir));
 
 describe('facts', () => {
   it('accept what install records and refuse what could become a path outside the store', () => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decode } from '../../src/bittorrent/bencode.js';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
-import { TestArchive } from '../mirror/helpers/archive.js';
-import { aptTorrent } from '../mirror/helpers/cli.js';
-import { rawGet, type Served, serve } from '../mirror/helpers/serve.js';
+import { MIRROR_LAYOUT, TestArchive } from '../helpers/archive.js';
+import { runCli, startServe, type Served } from '../helpers/cli.js';
+import { rawGet } from '../helpers/raw-http.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 let archive: TestArchive;
 let server: Served;
@@ -17,21 +17,21 @@ let debBytes: Buffer;
 let manifest: { trackers: string[]; files: Array<{ filename: string; infoHash: string; torrent: string }> };
 
 before(async () => {
-  archive = new TestArchive();
+  archive = new TestArchive(MIRROR_LAYOUT);
   deb = archive.add({ name: 'big', version: '1', payload: 2_000_000 });
   archive.add({ name: 'small', version: '1', payload: 50_000 });
   archive.index();
-  const published = await aptTorrent(['publish', '--archive-root', archive.root, '--suite', 'stable', '--base-url', 'http://mirror.example/debian/',
+  const published = await runCli(['publish', '--archive-root', archive.root, '--suite', 'stable', '--base-url', 'http://mirror.example/debian/',
     '--tracker', 'http://tracker.example/announce', '--min-size', '1MB']);
   assert.equal(published.code, 0, published.stderr);
   manifest = JSON.parse(readFileSync(join(archive.root, 'dists/stable/apt-torrent/manifest.json'), 'utf8'));
   debBytes = readFileSync(join(archive.root, deb));
-  server = await serve(['--archive-root', archive.root, '--tracker']);
+  server = await startServe(['--archive-root', archive.root, '--tracker']);
 });
 
 after(async () => {
   assert.equal(await server.stop(), 0, 'SIGTERM stops serve cleanly');
-  TestArchive.removeAll();
+  archive.dispose();
 });
 
 test('prints its URL, serves files with validators, Range, 416, HEAD, 304 and 405', async () => {
@@ -77,7 +77,7 @@ test('prints its URL, serves files with validators, Range, 416, HEAD, 304 and 40
 });
 
 test('paths leaving the archive root are refused, by name or through a symlink', async () => {
-  const outside = mkdtempSync(join(tmpdir(), 'apt-torrent-outside-'));
+  const outside = tempDir('outside');
   writeFileSync(join(outside, 'secret'), 'secret');
   symlinkSync(join(outside, 'secret'), join(archive.root, 'pool/link-to-secret'));
   symlinkSync(outside, join(archive.root, 'pool/link-to-dir'));
@@ -90,13 +90,13 @@ test('paths leaving the archive root are refused, by name or through a symlink',
   assert.equal((await rawGet(server.url, '/pool/link-inside.deb')).status, 200, 'a symlink that stays inside is fine');
   // Nor is a torrent made of a file outside, even when any .deb may get one.
   writeFileSync(join(outside, 'secret.deb'), 'secret');
-  const open = await serve(['--archive-root', archive.root, '--any-deb']);
+  const open = await startServe(['--archive-root', archive.root, '--any-deb']);
   try {
     assert.equal((await rawGet(open.url, '/pool/link-to-dir/secret.deb.torrent')).status, 403);
     assert.doesNotMatch(open.log(), /serve: made /);
   } finally {
     await open.stop();
-    rmSync(outside, { recursive: true, force: true });
+    removeTempDir(outside);
   }
 });
 
@@ -123,7 +123,7 @@ test('a missing torrent is made once under 100 concurrent requests, stored, and 
 test('files outside the manifest get no torrent unless --any-deb', async () => {
   const small = `${archive.pool.get('small')!}.torrent`;
   assert.equal((await fetch(`${server.url}${small}`)).status, 404);
-  const open = await serve(['--archive-root', archive.root, '--any-deb', '--tracker', '--base-url', 'http://public.example/debian']);
+  const open = await startServe(['--archive-root', archive.root, '--any-deb', '--tracker', '--base-url', 'http://public.example/debian']);
   try {
     const response = await fetch(`${open.url}${small}`);
     assert.equal(response.status, 200);
@@ -136,17 +136,23 @@ test('files outside the manifest get no torrent unless --any-deb', async () => {
   }
 });
 
-test('a file that no longer matches its manifest gets no torrent', async () => {
-  const root = new TestArchive();
-  const file = root.add({ name: 'drift', version: '1', payload: 1_200_000 });
+/** An archive of one package, published; the package's pool path. */
+async function publishedOne(name: string, payload: number): Promise<{ root: TestArchive; file: string }> {
+  const root = new TestArchive(MIRROR_LAYOUT);
+  const file = root.add({ name, version: '1', payload });
   root.index();
-  const run = await aptTorrent(['publish', '--archive-root', root.root, '--suite', 'stable', '--base-url', 'http://m.example/']);
+  const run = await runCli(['publish', '--archive-root', root.root, '--suite', 'stable', '--base-url', 'http://m.example/']);
   assert.equal(run.code, 0, run.stderr);
+  return { root, file };
+}
+
+test('a file that no longer matches its manifest gets no torrent', async () => {
+  const { root, file } = await publishedOne('drift', 1_200_000);
   rmSync(join(root.root, `${file}.torrent`));
   const bytes = readFileSync(join(root.root, file));
   bytes[100] = bytes[100]! ^ 1;
   writeFileSync(join(root.root, file), bytes);
-  const other = await serve(['--archive-root', root.root]);
+  const other = await startServe(['--archive-root', root.root]);
   try {
     const response = await fetch(`${other.url}${file}.torrent`);
     assert.equal(response.status, 500);
@@ -157,10 +163,7 @@ test('a file that no longer matches its manifest gets no torrent', async () => {
 });
 
 test('a manifest made under another piece length still gets torrents with its infohash', async () => {
-  const root = new TestArchive();
-  const file = root.add({ name: 'legacy', version: '1', payload: 1_500_000 });
-  root.index();
-  assert.equal((await aptTorrent(['publish', '--archive-root', root.root, '--suite', 'stable', '--base-url', 'http://m.example/'])).code, 0);
+  const { root, file } = await publishedOne('legacy', 1_500_000);
   // As if published with 256 KiB pieces: mktorrent gives the infohash to expect.
   const legacy = join(root.root, 'legacy.torrent');
   execFileSync('mktorrent', ['-l', '18', '-a', 'http://t.example/announce', '-o', legacy, join(root.root, file)], { stdio: 'ignore' });
@@ -170,7 +173,7 @@ test('a manifest made under another piece length still gets torrents with its in
   Object.assign(json.files[0], { pieceLength: 262144, infoHash: expected });
   writeFileSync(manifestPath, JSON.stringify(json));
   rmSync(join(root.root, `${file}.torrent`));
-  const other = await serve(['--archive-root', root.root]);
+  const other = await startServe(['--archive-root', root.root]);
   try {
     const response = await fetch(`${other.url}${file}.torrent`);
     assert.equal(response.status, 200, other.log());
@@ -203,14 +206,14 @@ test('the embedded tracker answers announces for this archive\'s torrents only',
 });
 
 test('start-up failures are named, with exit status 8', async () => {
-  let run = await aptTorrent(['serve', '--archive-root', join(archive.root, 'no-such-dir'), '--listen', '127.0.0.1:0']);
+  let run = await runCli(['serve', '--archive-root', join(archive.root, 'no-such-dir'), '--listen', '127.0.0.1:0']);
   assert.equal(run.code, 8);
   assert.match(run.stderr, /error \[E_SERVE\]: --archive-root .* is not a directory/);
   const port = new URL(server.url).port;
-  run = await aptTorrent(['serve', '--archive-root', archive.root, '--listen', `127.0.0.1:${port}`]);
+  run = await runCli(['serve', '--archive-root', archive.root, '--listen', `127.0.0.1:${port}`]);
   assert.equal(run.code, 8);
   assert.match(run.stderr, /cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE[\s\S]*hint: another program uses that port/);
-  run = await aptTorrent(['serve', '--archive-root', archive.root, '--listen', '::1:80']);
+  run = await runCli(['serve', '--archive-root', archive.root, '--listen', '::1:80']);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--listen ::1:80 is not HOST:PORT/);
 });

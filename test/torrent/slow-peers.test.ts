@@ -1,46 +1,39 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { CLI, runCli } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, readPool, type TestRepo } from '../helpers/repo.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc, publishWithTracker, seedDir, startOurSeeder } from '../helpers/swarm.js';
+import type { TestArchive } from '../helpers/archive.js';
+import { runCli, startCli, type Served } from '../helpers/cli.js';
+import { sha256 } from '../helpers/hash.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { ServedArchive } from '../helpers/served-archive.js';
+import { publishWithTracker, seedDir, startOurSeeder } from '../helpers/swarm.js';
+import { poll } from '../helpers/wait.js';
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const MiB = 1024 * 1024;
 
 describe('slow peers and interrupted torrent downloads', () => {
-  let repo: TestRepo;
+  let site: ServedArchive;
+  let repo: TestArchive;
   let mirror: TestMirror;
-  let tracker: Proc;
-  const sandboxes: Sandbox[] = [];
-  const deb = () => join(repo.root, repo.pool.get('slowdata')!);
+  let tracker: Served;
+  const deb = () => repo.path('slowdata');
 
   before(async () => {
-    repo = buildRepo([{ name: 'slowdata', version: '1.0', payload: 6 * MiB }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
+    site = await ServedArchive.start([{ name: 'slowdata', version: '1.0', payload: 6 * MiB }]);
+    ({ archive: repo, mirror } = site);
     ({ tracker } = await publishWithTracker(repo.root, mirror.url));
   });
 
   after(async () => {
-    await tracker.stop();
-    await mirror.stop();
-    for (const box of sandboxes) removeSandbox(box);
+    await tracker?.stop();
+    await site?.stop();
   });
 
-  const fresh = async (torrent: Record<string, unknown>) => {
-    const box = createSandbox(mirror.url);
+  /** A sandbox whose apt-torrent has these torrent settings. */
+  const fresh = (torrent: Record<string, unknown>) => site.sandbox((box) => {
     writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state'), torrent }));
-    await aptUpdate(box);
-    sandboxes.push(box);
-    return box;
-  };
+  });
 
   it('a peer that trickles (50 KB/s) does not hold the file hostage: the mirror joins after the delay', async () => {
     const slow = await startOurSeeder(`${deb()}.torrent`, seedDir(deb()), { uploadLimit: 50_000 });
@@ -51,7 +44,7 @@ describe('slow peers and interrupted torrent downloads', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.ok(Date.now() - started < 20_000, 'bounded: 6 MiB at 50 KB/s alone would take two minutes');
       assert.match(result.stderr, /torrent: .* from peers, .* from the mirror/);
-      assert.equal(sha256(readFileSync(join(box.archives, 'slowdata_1.0_all.deb'))), sha256(readPool(repo, 'slowdata')));
+      assert.equal(sha256(readFileSync(join(box.archives, 'slowdata_1.0_all.deb'))), sha256(repo.bytes('slowdata')));
     } finally {
       await slow.stop();
     }
@@ -62,7 +55,7 @@ describe('slow peers and interrupted torrent downloads', () => {
     try {
       // The mirror stays out (long delay) so only the slow peer feeds the first run.
       const box = await fresh({ webSeedDelay: 600, minPeerRate: 1 });
-      const child = spawn(process.execPath, [CLI, 'download', 'slowdata'], { env: box.env, stdio: 'ignore' });
+      const first = startCli(['download', 'slowdata'], box.env);
       const partialDir = join(box.archives, 'partial/apt-torrent');
       const partialFile = () => {
         if (!existsSync(partialDir)) return undefined;
@@ -70,13 +63,12 @@ describe('slow peers and interrupted torrent downloads', () => {
         const file = hash ? join(partialDir, hash, 'slowdata_1.0_all.deb') : undefined;
         return file && existsSync(file) ? file : undefined;
       };
-      for (let waited = 0; waited < 200; waited += 1) {
+      await poll(() => {
         const file = partialFile();
-        if (file && statSync(file).size >= 3 * MiB) break;
-        await sleep(50);
-      }
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
+        return file !== undefined && statSync(file).size >= 3 * MiB;
+      }, 10_000);
+      first.child.kill('SIGKILL');
+      await first.done;
       assert.equal(existsSync(join(box.archives, 'slowdata_1.0_all.deb')), false, 'nothing unverified in the cache');
       assert.ok(partialFile(), 'the partial torrent data is kept');
       await seeder.stop();
@@ -89,8 +81,8 @@ describe('slow peers and interrupted torrent downloads', () => {
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /torrent: 0 B from peers/);
       const fromMirror = mirror.requests.slice(mark).filter((request) => request.path.endsWith('.deb')).reduce((sum, request) => sum + request.bytes, 0);
-      assert.ok(fromMirror < readPool(repo, 'slowdata').length * 0.8, `mirror sent ${fromMirror} bytes: the kept pieces were not fetched again`);
-      assert.equal(sha256(readFileSync(join(box.archives, 'slowdata_1.0_all.deb'))), sha256(readPool(repo, 'slowdata')));
+      assert.ok(fromMirror < repo.bytes('slowdata').length * 0.8, `mirror sent ${fromMirror} bytes: the kept pieces were not fetched again`);
+      assert.equal(sha256(readFileSync(join(box.archives, 'slowdata_1.0_all.deb'))), sha256(repo.bytes('slowdata')));
     } finally {
       await seeder.stop();
     }

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import { buildRepo } from '../../helpers/repo.js';
-import { TestMirror } from '../../helpers/mirror.js';
-import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../../helpers/sandbox.js';
+import { after, before } from 'node:test';
+import type { Sandbox } from '../../helpers/sandbox.js';
+import { ServedArchive } from '../../helpers/served-archive.js';
 
 /** Package names no real archive has, so a hit proves the sandbox was asked. */
 export const PACKAGES = ['zzcomp-alpha', 'zzcomp-beta', 'zzother'];
@@ -15,10 +14,8 @@ export interface AptForCompletion {
 
 /** A sandboxed APT that knows PACKAGES (apt-get update done), for package-name completion. */
 export async function aptForCompletion(): Promise<AptForCompletion> {
-  const repo = buildRepo(PACKAGES.map((name) => ({ name, version: '1.0', payload: 100 })));
-  const mirror = new TestMirror(repo.root);
-  const sandbox = createSandbox(await mirror.start());
-  await aptUpdate(sandbox);
+  const site = await ServedArchive.start(PACKAGES.map((name) => ({ name, version: '1.0', payload: 100 })));
+  const sandbox = await site.sandbox();
   const aptOptions = [
     `Dir::Etc::SourceList=${sandbox.dir}/etc/sources.list`,
     'Dir::Etc::SourceParts=/dev/null',
@@ -30,10 +27,16 @@ export async function aptForCompletion(): Promise<AptForCompletion> {
   return {
     sandbox,
     aptOptions,
-    async close() {
-      await mirror.stop();
-      removeSandbox(sandbox);
-      rmSync(repo.root, { recursive: true, force: true });
-    },
+    close: () => site.stop(),
   };
+}
+
+/** Inside a describe: an AptForCompletion made before its tests and closed after them. */
+export function aptForSuite(): () => AptForCompletion {
+  let apt: AptForCompletion | undefined;
+  before(async () => {
+    apt = await aptForCompletion();
+  });
+  after(() => apt?.close());
+  return () => apt!;
 }

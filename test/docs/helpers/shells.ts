@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { shQuote } from '../../../src/cli/completion/quote.js';
+import { cleanEnv } from '../../helpers/env.js';
+import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const run = promisify(execFile);
 
@@ -68,7 +69,7 @@ export async function bashComplete(script: string, line: string, options: { env?
     `(( \${#COMPREPLY[@]} )) && printf '%s\\n' "\${COMPREPLY[@]}"`,
     'exit 0',
   ].join('\n');
-  const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', program], { env: options.env ?? process.env });
+  const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', program], { env: options.env ?? cleanEnv() });
   return lines(stdout);
 }
 
@@ -77,7 +78,7 @@ const completeFunction = '_apt_torrent';
 /**
  * What fish offers for `line`, candidates only (fish prints `word<TAB>description`).
  */
-export async function fishComplete(script: string, line: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function fishComplete(script: string, line: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<string[]> {
   const { stdout } = await run('fish', ['--no-config', '-c', `source ${shQuote(script)}; complete -C ${shQuote(line)}`], { env });
   return lines(stdout).map((entry) => entry.split('\t')[0]!);
 }
@@ -88,8 +89,8 @@ export async function fishComplete(script: string, line: string, env: NodeJS.Pro
  * compadd wrapper that prints every candidate, and a TAB typed at the end.
  * After the technique of Valodim/zsh-capture-completion.
  */
-export async function zshComplete(functionFile: string, line: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'apt-torrent-zsh-'));
+export async function zshComplete(functionFile: string, line: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<string[]> {
+  const dir = tempDir('zsh');
   const fpath = join(dir, 'functions');
   mkdirSync(fpath);
   writeFileSync(join(fpath, '_apt-torrent'), readFileSync(functionFile));
@@ -99,7 +100,7 @@ export async function zshComplete(functionFile: string, line: string, env: NodeJ
     const { stdout } = await run('zsh', ['-f', join(dir, 'capture.zsh'), join(dir, 'init.zsh'), line], { env, timeout: 20_000 });
     return lines(stdout);
   } finally {
-    await run('rm', ['-rf', dir]);
+    removeTempDir(dir);
   }
 }
 

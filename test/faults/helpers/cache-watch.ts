@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from '../../helpers/hash.js';
 
 /**
  * Watches APT's archive cache while a test runs: every .deb that appears
@@ -15,7 +15,7 @@ export class CacheWatch {
 
   /** `files`: cache name -> the bytes it must hold. */
   constructor(private readonly archives: string, files: ReadonlyMap<string, Buffer>, everyMs = 15) {
-    this.expected = new Map([...files].map(([name, data]) => [name, createHash('sha256').update(data).digest('hex')]));
+    this.expected = new Map([...files].map(([name, data]) => [name, sha256(data)]));
     this.timer = setInterval(() => this.look(), everyMs);
   }
 
@@ -29,7 +29,7 @@ export class CacheWatch {
     for (const name of names.filter((entry) => entry.endsWith('.deb'))) {
       let digest: string;
       try {
-        digest = createHash('sha256').update(readFileSync(join(this.archives, name))).digest('hex');
+        digest = sha256(readFileSync(join(this.archives, name)));
       } catch {
         continue; // removed between readdir and read
       }

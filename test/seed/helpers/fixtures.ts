@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pieceLengthFor } from '../../../src/bittorrent/piece-length.js';
 import { infoHashOf } from '../../../src/bittorrent/torrent.js';
 import type { SeedCandidate } from '../../../src/seed/handover.js';
-
-/** The pieces' SHA1s of `data`, as a torrent's info holds them. */
-export function piecesOf(data: Buffer, pieceLength: number): Buffer {
-  const pieces: Buffer[] = [];
-  for (let at = 0; at < data.length; at += pieceLength) pieces.push(createHash('sha1').update(data.subarray(at, at + pieceLength)).digest());
-  return Buffer.concat(pieces);
-}
+import { piecesOf, sha256 } from '../../helpers/hash.js';
 
 /**
  * A file `<pkg>_1.0_all.deb` in `dir` and the record install would make of
@@ -24,7 +17,7 @@ export function candidate(dir: string, pkg: string, data: Buffer, pieceLength = 
     package: pkg,
     version: '1.0',
     architecture: 'all',
-    sha256: createHash('sha256').update(data).digest('hex'),
+    sha256: sha256(data),
     size: data.length,
     infoHash: infoHashOf({ name, length: data.length, pieceLength, pieces: piecesOf(data, pieceLength) }),
     path,
