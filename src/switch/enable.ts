@@ -50,8 +50,10 @@ export async function enable(options: EnableOptions): Promise<EnableResult> {
   const plan = planEnable({
     files: await readSources(setup),
     ...(record ? { record } : {}),
-    conf: { path: conf.path, ...(conf.current !== undefined ? { current: conf.current } : {}), wanted: renderConf(content) },
+    // Texts of files are their bytes as latin1; the file's paths are UTF-8.
+    conf: { path: conf.path, ...(conf.current !== undefined ? { current: conf.current } : {}), wanted: Buffer.from(renderConf(content), 'utf8').toString('latin1') },
     now: (options.now ?? new Date()).toISOString(),
+    adoptTorrent: record === undefined && conf.ours !== undefined,
   });
   const result: EnableResult = {
     plan,

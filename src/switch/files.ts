@@ -76,8 +76,8 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 const HINTS: Record<string, (path: string) => string> = {
-  EACCES: (path) => `only root may change ${path}: run the command with sudo`,
-  EPERM: (path) => `only root may change ${path}: run the command with sudo`,
+  EACCES: (path) => `${path} is root's: run the command with sudo`,
+  EPERM: (path) => `${path} is root's: run the command with sudo`,
   EROFS: (path) => `${path} is on a read-only file system: remount it read-write`,
   ENOSPC: (path) => `the file system of ${path} is full: free some space`,
   EISDIR: (path) => `${path} is a directory: move it away`,

@@ -38,6 +38,7 @@ export function enableReport(result: EnableResult, dryRun: boolean): string[] {
     return ['Nothing to switch: no deb source APT reads uses http:// or https://; nothing was written.', ...leftAlone(plan.sources)];
   }
   const lines: string[] = [];
+  if (plan.adopted) lines.push(`No record of the earlier enable in ${result.recordPath}, but its ${result.confPath} is there: the torrent+ sources are taken as switched by it, so that disable takes their prefixes off.`);
   if (plan.switchedNow.length > 0) {
     lines.push(dryRun ? 'Would switch:' : 'Switched:');
     for (const source of plan.switchedNow) lines.push(`  ${where(source)}  ${show(source.uri)}${typesOf(source)}`);

@@ -35,6 +35,8 @@ export interface EnablePlan {
   switchedNow: ListedSource[];
   /** Recorded files edited since the last enable that get switched again. */
   edited: string[];
+  /** The record was lost and the torrent+ sources were taken as enable's. */
+  adopted: boolean;
 }
 
 export interface EnableInput {
@@ -42,6 +44,11 @@ export interface EnableInput {
   record?: SwitchRecord;
   conf: { path: string; current?: string; wanted: string };
   now: string;
+  /**
+   * The record is lost but enable's apt.conf.d file is there: the torrent+
+   * sources are taken as enable's, so that disable takes their prefixes off.
+   */
+  adoptTorrent?: boolean;
 }
 
 export function planEnable(input: EnableInput): EnablePlan {
@@ -56,6 +63,10 @@ export function planEnable(input: EnableInput): EnablePlan {
     const before = recorded.get(file.path);
     const ours = new Set(before?.switched ?? []);
     const toSwitch = entries.filter((entry) => verdicts.get(entry)!.state === 'switchable');
+    const adopted = input.adoptTorrent && !before
+      ? entries.filter((entry) => verdicts.get(entry)!.state === 'switched' && file.text.startsWith(TORRENT_PREFIX, entry.offset))
+      : [];
+    for (const uri of adopted) ours.add(plainUri(uri.uri));
     for (const entry of entries) {
       const verdict = verdicts.get(entry)!;
       if (verdict.state === 'switchable') {
@@ -64,10 +75,10 @@ export function planEnable(input: EnableInput): EnablePlan {
         switchedNow.push(now);
       } else sources.push(listed(file.path, entry, verdict, verdict.state === 'switched' ? ours.has(plainUri(entry.uri)) : undefined));
     }
-    if (toSwitch.length === 0) continue;
+    if (toSwitch.length === 0 && adopted.length === 0) continue;
     const after = addPrefix(file.text, toSwitch);
-    changes.push({ path: file.path, before: file.text, after });
-    let original = file.text;
+    if (toSwitch.length > 0) changes.push({ path: file.path, before: file.text, after });
+    let original = adopted.length > 0 ? unswitchText(file.text, file.format, ours) : file.text;
     if (before) {
       // Unchanged since enable: the saved bytes stay the original. Edited
       // since: the admin's edits are kept, so the original becomes the file
@@ -107,5 +118,6 @@ export function planEnable(input: EnableInput): EnablePlan {
     sources,
     switchedNow: state === 'switch' ? switchedNow : [],
     edited,
+    adopted: input.adoptTorrent === true,
   };
 }

@@ -39,8 +39,9 @@ export function sha256(bytes: string | Uint8Array): string {
 export const toBase64 = (text: string) => Buffer.from(text, 'latin1').toString('base64');
 export const fromBase64 = (base64: string) => Buffer.from(base64, 'base64').toString('latin1');
 
+/** ASCII only (other characters as \\u escapes), so that its text is its bytes. */
 export function serializeRecord(record: SwitchRecord): string {
-  return `${JSON.stringify(record, null, 2)}\n`;
+  return `${JSON.stringify(record, null, 2).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** Parse a record; throws an Error saying what is wrong with it. */

@@ -116,7 +116,9 @@ export interface ConfState {
 export async function readConfState(setup: AptSetup, record: SwitchRecord | undefined): Promise<ConfState> {
   const path = record?.conf?.path ?? join(setup.confDir, CONF_NAME);
   const current = await readText(path);
-  return { path, ...(current !== undefined ? { current } : {}), ...(current !== undefined && isOurConf(current) ? { ours: readConf(current) } : {}) };
+  // Its paths are UTF-8, as APT reads them.
+  const ours = current !== undefined && isOurConf(current) ? readConf(Buffer.from(current, 'latin1').toString('utf8')) : undefined;
+  return { path, ...(current !== undefined ? { current } : {}), ...(ours ? { ours } : {}) };
 }
 
 /**

@@ -125,3 +125,24 @@ describe('planEnable and planDisable', () => {
     assert.throws(() => parseRecord('{"version": 2}'), /not a version 1 record/);
   });
 });
+
+describe('the record', () => {
+  it('is ASCII text, whatever the paths and bytes it holds', () => {
+    const record = planEnable({ files: [{ ...LIST, path: '/srv/caf\u00e9/\u6e90.list' }], conf: CONF, now: NOW }).record;
+    const text = serializeRecord(record);
+    assert.match(text, /^[\x00-\x7f]*$/);
+    assert.deepEqual(parseRecord(Buffer.from(text, 'latin1').toString('utf8')), record);
+  });
+});
+
+describe('a lost record', () => {
+  it('is rebuilt by enable from the torrent+ sources when its apt.conf.d file is there, so that disable undoes them', () => {
+    const switched = applied([LIST, SOURCES], enableOnce([LIST, SOURCES]).changes);
+    const again = planEnable({ files: switched, conf: { ...CONF, current: CONF.wanted }, now: NOW, adoptTorrent: true });
+    assert.equal(again.state, 'switch');
+    assert.deepEqual(again.changes, []);
+    assert.equal(again.adopted, true);
+    const back = planDisable({ record: again.record, recordedFiles: new Map(switched.map((file) => [file.path, file.text])), sources: [], conf: { path: CONF.path, current: CONF.wanted } });
+    assert.deepEqual(applied(switched, back.changes), [LIST, SOURCES]);
+  });
+});
