@@ -11,6 +11,9 @@ _apt_torrent_subcommand() {
         '/full-upgrade') printf '%s\n' 'full-upgrade' ;;
         '/download') printf '%s\n' 'download' ;;
         '/plan') printf '%s\n' 'plan' ;;
+        '/enable') printf '%s\n' 'enable' ;;
+        '/disable') printf '%s\n' 'disable' ;;
+        '/status') printf '%s\n' 'status' ;;
         '/publish') printf '%s\n' 'publish' ;;
         '/serve') printf '%s\n' 'serve' ;;
         '/seed') printf '%s\n' 'seed' ;;
@@ -30,7 +33,7 @@ _apt_torrent_subcommand() {
 # The subcommands below PATH ("" is the top level).
 _apt_torrent_subcommands() {
     case "$1" in
-        '') printf '%s\n' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' 'help' ;;
+        '') printf '%s\n' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'enable' 'disable' 'status' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' 'help' ;;
         'seeding') printf '%s\n' 'list' 'pause' 'resume' 'stop' 'help' ;;
         *) return 1 ;;
     esac
@@ -45,6 +48,9 @@ _apt_torrent_options() {
         'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
         'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
         'plan') printf '%s\n' '--json' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'enable') printf '%s\n' '--dry-run' '-h' '--help' ;;
+        'disable') printf '%s\n' '--dry-run' '-h' '--help' ;;
+        'status') printf '%s\n' '--json' '-h' '--help' ;;
         'publish') printf '%s\n' '--archive-root' '--suite' '--component' '--arch' '--base-url' '--tracker' '--popcon' '--share' '--min-size' '--out' '--torrent-root' '--rehash' '--dry-run' '--json' '-h' '--help' ;;
         'serve') printf '%s\n' '--archive-root' '--listen' '--tracker' '--trust-proxy' '--any-deb' '--base-url' '--torrent-root' '-h' '--help' ;;
         'seed') printf '%s\n' '-h' '--help' ;;
@@ -105,7 +111,7 @@ _apt_torrent_operands() {
         'seeding stop') printf '%s\n' 'many' 'seeded' ;;
         'seeding help') printf '%s\n' '1' 'words' 'list' 'pause' 'resume' 'stop' ;;
         'completion') printf '%s\n' '1' 'words' 'bash' 'zsh' 'fish' ;;
-        'help') printf '%s\n' '1' 'words' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' ;;
+        'help') printf '%s\n' '1' 'words' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'enable' 'disable' 'status' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' ;;
         *) return 1 ;;
     esac
 }

@@ -25,6 +25,8 @@ export const EXIT = {
   notRunning: 9,
   /** Seeding: the daemon cannot start (disabled, already running, socket trouble), the control socket refused the user, or the packages named are not seeded. */
   seed: 10,
+  /** enable/disable: a sources or apt.conf.d file cannot be read or written, or APT's method for torrent+http is nowhere. */
+  sources: 11,
   /** Interrupted by a signal. */
   interrupted: 130,
   /** Anything unexpected: a bug. */
@@ -51,6 +53,8 @@ export type ErrorCode =
   | 'E_SEED_SOCKET'
   | 'E_SEED_DENIED'
   | 'E_NOT_SEEDED'
+  | 'E_SOURCES'
+  | 'E_NO_METHOD'
   | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
@@ -74,6 +78,8 @@ const exitFor: Record<ErrorCode, number> = {
   E_SEED_SOCKET: EXIT.seed,
   E_SEED_DENIED: EXIT.seed,
   E_NOT_SEEDED: EXIT.seed,
+  E_SOURCES: EXIT.sources,
+  E_NO_METHOD: EXIT.sources,
   E_INTERRUPTED: EXIT.interrupted,
   E_INTERNAL: EXIT.internal,
 };

@@ -93,6 +93,21 @@ export class Apt {
     };
   }
 
+  /**
+   * Values of APT configuration keys, as `apt-config shell` gives them:
+   * `{ LIST: 'Dir::Etc::SourceList/f' }` resolves the path the way APT does
+   * (`/f` a file, `/d` a directory). A key that is not set is absent.
+   */
+  async configValues(keys: Record<string, string>): Promise<Map<string, string>> {
+    const result = await this.capture('apt-config', [...this.optionArgs(), 'shell', ...Object.entries(keys).flat()]);
+    if (result.code !== 0) {
+      throw new AptTorrentError('E_APT_CONFIG', `apt-config could not read APT's configuration:\n${result.stderr.trim()}`, {
+        hint: 'check APT_CONFIG and the -o options you passed',
+      });
+    }
+    return parseAptConfigShell(result.stdout);
+  }
+
   /** The full configuration as `apt-config dump` prints it, keys lower-cased. */
   async dump(): Promise<Map<string, string[]>> {
     const result = await this.capture('apt-config', [...this.optionArgs(), 'dump']);

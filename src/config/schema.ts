@@ -102,7 +102,7 @@ export const schema = {
   'seed.ratio': decimal(0, 1000, 2, 'A torrent goes idle once it has uploaded this many times its size (0: no ratio target).'),
   'seed.seedTime': duration(0, 'A torrent goes idle once it has been seeded this long, e.g. 30d (0: no time target).'),
   'seed.diskBudget': size(10 * 1024 ** 3, 'Most bytes the seeding store may hold. New files that would exceed it first push out idle ones, oldest first, and are not seeded if that is not enough (0: no budget).'),
-  stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state: the seeding store and its state file, the manifest cache, and files waiting for the seeder.', (value) => value.startsWith('/'), 'an absolute path'),
+  stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state: the seeding store and its state file, the manifest cache, files waiting for the seeder, and the sources files as they were before `apt-torrent enable`.', (value) => value.startsWith('/'), 'an absolute path'),
 } as const;
 
 export type ConfigKey = keyof typeof schema;
