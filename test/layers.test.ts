@@ -35,7 +35,9 @@ function sourceFiles(dir: string): string[] {
 /** Relative specifiers of static imports, re-exports, dynamic imports and worker URLs. */
 export function relativeImports(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bnew URL\(\s*)'(\.\.?\/[^']+)'/g)) found.push(match[1]!);
+  for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)'(\.\.?\/[^']+)'/g)) found.push(match[1]!);
+  // A worker's module is code; a data file found the same way (a schema, a man page) is not.
+  for (const match of text.matchAll(/\bnew URL\(\s*'(\.\.?\/[^']+\.js)'/g)) found.push(match[1]!);
   return found;
 }
 
@@ -71,7 +73,7 @@ describe('layers', () => {
   });
 
   it('finds static, dynamic and worker imports alike', () => {
-    const text = "import { a } from '../x/a.js';\nconst b = await import('./b.js');\nnew Worker(new URL('./w.js', import.meta.url));\nexport * from '../y/c.js';";
-    assert.deepEqual(relativeImports(text), ['../x/a.js', './b.js', './w.js', '../y/c.js']);
+    const text = "import { a } from '../x/a.js';\nconst b = await import('./b.js');\nnew Worker(new URL('./w.js', import.meta.url));\nexport * from '../y/c.js';\nnew URL('../../manifests/x.json', import.meta.url);";
+    assert.deepEqual(relativeImports(text), ['../x/a.js', './b.js', '../y/c.js', './w.js']);
   });
 });

@@ -3,10 +3,10 @@
  * that APT (or a crash) sees either the old bytes or the new ones, with the
  * file's mode and owner kept.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { AptTorrentError } from '../errors.js';
+import { syncDirectory, writeFileAtomic } from '../util/atomic-write.js';
 
 /** A file's bytes as latin1 text (one character per byte); undefined when it does not exist. */
 export async function readText(path: string): Promise<string | undefined> {
@@ -19,39 +19,13 @@ export async function readText(path: string): Promise<string | undefined> {
 }
 
 /**
- * Replace (or create) a file atomically: a temporary file in the same
- * directory, with the old file's mode and owner, synced, then renamed over
- * it, and the directory synced. The temporary name starts with a dot, so
- * that APT, which skips hidden files in its .d directories, never reads one
- * a crash left behind.
+ * Replace (or create) a file atomically (see writeFileAtomic), keeping the
+ * old file's mode and owner: APT sees either the old bytes or the new ones.
  */
 export async function replaceFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
-  let mode = options.mode ?? 0o644;
-  let owner: { uid: number; gid: number } | undefined;
   try {
-    const old = await stat(path);
-    mode = old.mode & 0o7777;
-    owner = { uid: old.uid, gid: old.gid };
+    await writeFileAtomic(path, Buffer.from(text, 'latin1'), { mode: options.mode ?? 0o644, keepModeAndOwner: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(path, 'write', error);
-  }
-  const temporary = join(dirname(path), `.${basename(path)}.apt-torrent-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(temporary, 'wx', mode);
-    try {
-      await handle.writeFile(Buffer.from(text, 'latin1'));
-      // open() applied the umask.
-      await handle.chmod(mode);
-      if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) await handle.chown(owner.uid, owner.gid);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-    await syncDirectory(dirname(path));
-  } catch (error) {
-    await rm(temporary, { force: true });
     throw fileError(path, 'write', error);
   }
 }
@@ -66,14 +40,6 @@ export async function removeFile(path: string): Promise<void> {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 const HINTS: Record<string, (path: string) => string> = {
   EACCES: (path) => `${path} is root's: run the command with sudo`,

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
-  /** Permissions of the new file (before the umask); 0o644 unless given. */
+  /** Permissions of the new file, exactly (the umask does not apply); 0o644 unless given. */
   mode?: number;
+  /** When the file exists, the new one gets its mode and owner (an admin's 0640 sources file stays so). */
+  keepModeAndOwner?: boolean;
 }
 
 /** What marks the name of a temporary file (see temporaryPathFor). */
@@ -17,7 +19,9 @@ const TEMPORARY_MARK = '.tmp-';
  * per call, so two writers of one path never share a temporary file.
  */
 export function temporaryPathFor(path: string): string {
-  return `${path}${TEMPORARY_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
+  // Hidden: programs that read a whole .d directory (APT among them) skip dot files, so
+  // they never read a write in progress, nor one a crash left behind.
+  return join(dirname(path), `.${basename(path)}${TEMPORARY_MARK}${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 
 /** Whether a directory entry is a write in progress (or one a killed writer left), not a file of its own. */
@@ -30,11 +34,14 @@ export function isTemporaryName(name: string): boolean {
  * symbolic link planted at that name is refused rather than followed), write
  * `data` and fsync it. On failure the temporary file is removed.
  */
-export async function writeNewFile(temporary: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeNewFile(temporary: string, data: string | Uint8Array, mode = 0o644, owner?: { uid: number; gid: number }): Promise<void> {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await open(temporary, flags, mode);
   try {
     await handle.writeFile(data);
+    // open() applied the umask; the caller asked for this mode exactly.
+    await handle.chmod(mode);
+    if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) await handle.chown(owner.uid, owner.gid);
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => {});
@@ -58,7 +65,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temporary = temporaryPathFor(path);
-  await writeNewFile(temporary, data, options.mode ?? 0o644);
+  let mode = options.mode ?? 0o644;
+  let owner: { uid: number; gid: number } | undefined;
+  if (options.keepModeAndOwner) {
+    const old = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (old) {
+      mode = old.mode & 0o7777;
+      owner = { uid: old.uid, gid: old.gid };
+    }
+  }
+  await writeNewFile(temporary, data, mode, owner);
   try {
     await rename(temporary, path);
   } catch (error) {
@@ -68,7 +87,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   await syncDirectory(dir);
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** fsync a directory, so that a rename or removal in it is durable. */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await handle.sync();
@@ -83,7 +103,9 @@ async function syncDirectory(dir: string): Promise<void> {
  * writer's temporary file would be removed under it.
  */
 export async function removeStaleTemporaries(path: string): Promise<void> {
-  const prefix = `${basename(path)}${TEMPORARY_MARK}`;
+  // Earlier versions named them without the leading dot.
+  const prefixes = [`.${basename(path)}${TEMPORARY_MARK}`, `${basename(path)}${TEMPORARY_MARK}`];
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => rm(join(dirname(path), name), { force: true })));
+  const stale = names.filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+  await Promise.all(stale.map((name) => rm(join(dirname(path), name), { force: true })));
 }

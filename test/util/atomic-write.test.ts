@@ -118,7 +118,7 @@ describe('temporary files', () => {
   it('are named beside the target, uniquely, and recognised', () => {
     const first = temporaryPathFor('/srv/a.torrent');
     assert.notEqual(first, temporaryPathFor('/srv/a.torrent'));
-    assert.ok(first.startsWith('/srv/a.torrent'));
+    assert.ok(first.startsWith('/srv/.a.torrent.tmp-'), 'beside the target, hidden from readers of the directory');
     assert.ok(isTemporaryName(first));
     assert.ok(!isTemporaryName('a.torrent'));
   });
@@ -127,9 +127,10 @@ describe('temporary files', () => {
     const where = fresh();
     const target = join(where, 'seeding.json');
     writeFileSync(target, '{}');
-    writeFileSync(`${target}.tmp-1-dead`, '{"half');
-    writeFileSync(join(where, 'other.json.tmp-1-dead'), 'not ours');
+    writeFileSync(join(where, '.seeding.json.tmp-1-dead'), '{"half');
+    writeFileSync(join(where, 'seeding.json.tmp-2-dead'), '{"an earlier version\'s');
+    writeFileSync(join(where, '.other.json.tmp-1-dead'), 'not ours');
     await removeStaleTemporaries(target);
-    assert.deepEqual(readdirSync(where).sort(), ['other.json.tmp-1-dead', 'seeding.json']);
+    assert.deepEqual(readdirSync(where).sort(), ['.other.json.tmp-1-dead', 'seeding.json']);
   });
 });
