@@ -40,6 +40,9 @@ export interface BatchSettings {
   partial: string;
 }
 
+/** How long a stopped run may take to wind down before its files are answered anyway. */
+const WIND_DOWN_MS = 15_000;
+
 /**
  * The longest a batch may go without a single byte arriving before its
  * unfinished files go to the mirror: longer than any wait the torrent
@@ -114,8 +117,10 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
     },
     warn: (message) => debug('batch: %s', message),
   };
+  // Once aborted, the run gets a short grace to wind down; an answer to APT never waits longer.
+  const windDown = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => setTimeout(resolve, WIND_DOWN_MS).unref(), { once: true }));
   try {
-    await downloadAll(files, {
+    await Promise.race([windDown, downloadAll(files, {
       parallel: config['http.parallel'],
       archives: settings.archivesPartial,
       partial: settings.partial,
@@ -138,7 +143,7 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
         minPeerRate: config['torrent.minPeerRate'],
         client: { port: config['torrent.port'], dht: config['torrent.dht'], lsd: config['torrent.lsd'], utp: config['torrent.utp'] },
       },
-    });
+    })]);
   } catch (error) {
     // Each file's failure has been answered through `failed`; the summary error repeats them.
     debug('batch ended with %s', (error as Error).message);
