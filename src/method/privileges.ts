@@ -11,54 +11,54 @@ const run = promisify(execFile);
  * `archives/partial/` and each Filename belong to that user before the
  * `600 URI Acquire` arrives. A method that stays root and writes there
  * writes through paths another user controls (a symlink planted in
- * partial/ would aim root's writes anywhere), and it runs a BitTorrent
- * client that parses what strangers on the network send, as root. Dropped
- * to the sandbox user, it has exactly the rights APT's http method has: it
- * can write partial/ and nothing else of the system, its partial data stays
- * beside APT's own partial files (so a later run resumes it), and placing the verified file at Filename is an ordinary
- * rename inside one directory. What needs root is done before the drop:
- * reading apt-torrent's configuration and APT's auth.conf files.
+ * partial/ would aim root's writes anywhere), and it would run a
+ * BitTorrent client, which parses what strangers on the network send, as
+ * root. Dropped to the sandbox user it has the rights APT's http method
+ * has: it writes partial/ and its own directory, nothing else of the
+ * system, and places the verified file at Filename by a rename within one
+ * file system. What needs root happens before the drop: reading
+ * apt-torrent's configuration and APT's auth.conf files, and making its own
+ * directory (see own-dir.ts).
  *
- * The other way, staying root with a root-only directory of our own and
- * O_NOFOLLOW checks on every path, keeps the BitTorrent client as root and
- * would copy across file systems when the state directory is not on the
- * cache's.
+ * The other way, staying root with a root-only directory and O_NOFOLLOW
+ * checks on every path, keeps the BitTorrent client as root.
  */
-export interface DropOutcome {
-  /** The user now running the method, or undefined when nothing changed. */
-  user?: string;
-  /** Why nothing changed, when something should have. */
-  problem?: string;
+export interface SandboxUser {
+  name: string;
+  uid: number;
+  gid: number;
 }
 
 /**
- * Become `user` (its primary group only, as APT's DropPrivileges does).
- * Nothing happens when not running as root, or when the user is empty or
- * `root` (APT's own convention for "do not drop").
+ * The user to become: undefined when nothing is to change (not running as
+ * root, or the setting empty or `root`, APT's own "do not drop").
  */
-export async function dropPrivileges(user: string): Promise<DropOutcome> {
+export async function sandboxUser(name: string): Promise<{ user?: SandboxUser; problem?: string }> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
-  if (user === '' || user === 'root') return {};
-  let uid: number;
-  let gid: number;
+  if (name === '' || name === 'root') return {};
   try {
-    const { stdout } = await run('getent', ['passwd', user]);
+    const { stdout } = await run('getent', ['passwd', name]);
     const parts = stdout.trim().split(':');
-    uid = Number(parts[2]);
-    gid = Number(parts[3]);
-    if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`unreadable passwd entry: ${stdout.trim()}`);
+    const uid = Number(parts[2]);
+    const gid = Number(parts[3]);
+    if (parts[0] !== name || !Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`unreadable passwd entry: ${stdout.trim()}`);
+    return { user: { name, uid, gid } };
   } catch (error) {
-    return { problem: `no user ${user} to drop privileges to (${(error as Error).message.split('\n')[0]})` };
+    return { problem: `no user ${name} to drop privileges to (${(error as Error).message.split('\n')[0]})` };
   }
+}
+
+/** Become the user, with its primary group only (as APT's DropPrivileges does); a problem, or undefined when done. */
+export function becomeUser(user: SandboxUser): string | undefined {
   try {
-    process.setgroups!([gid]);
-    process.setgid!(gid);
-    process.setuid!(uid);
+    process.setgroups!([user.gid]);
+    process.setgid!(user.gid);
+    process.setuid!(user.uid);
   } catch (error) {
-    return { problem: `cannot become ${user}: ${(error as Error).message}` };
+    return `cannot become ${user.name}: ${(error as Error).message}`;
   }
-  if (process.getuid() !== uid || process.geteuid!() !== uid || process.getgid!() !== gid || process.getegid!() !== gid) {
-    return { problem: `cannot become ${user}: the ids did not change` };
+  if (process.getuid!() !== user.uid || process.geteuid!() !== user.uid || process.getgid!() !== user.gid || process.getegid!() !== user.gid) {
+    return `cannot become ${user.name}: the ids did not change`;
   }
-  return { user };
+  return undefined;
 }

@@ -36,7 +36,7 @@ export interface BatchSettings {
   network: Network;
   /** APT's archives/partial/: where each file is placed under its Filename. */
   archivesPartial: string;
-  /** apt-torrent's own partial directory inside it (torrent data, kept for resuming). */
+  /** apt-torrent's own partial directory (torrent data, kept for resuming), on the same file system. */
   partial: string;
 }
 

@@ -4,7 +4,8 @@ import { defaults, type Config } from '../config/schema.js';
 import { networkFrom, readLogins } from '../fetch/network.js';
 import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt-settings.js';
 import { Batcher } from './batcher.js';
-import { dropPrivileges } from './privileges.js';
+import { makeOwnDir } from './own-dir.js';
+import { becomeUser, sandboxUser } from './privileges.js';
 import { SourceManifests } from './source-manifests.js';
 import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from './torrent-batch.js';
 
@@ -14,8 +15,8 @@ const MANIFEST_TIMEOUT_MS = 10_000;
 const BATCH_WINDOW_MS = 100;
 /** Client runs at the same time; acquires arriving meanwhile form the next. */
 const MAX_BATCHES = 2;
-/** apt-torrent's own directory inside APT's archives/partial/. */
-export const METHOD_PARTIAL = 'apt-torrent-method';
+/** apt-torrent's own directory for partial data, under APT's Dir::Cache. */
+export const OWN_DIR = 'apt-torrent-partial';
 
 export interface TorrentSetup {
   /** False when the config says so, or when it could not be read or privileges not dropped: every file goes to the mirror. */
@@ -28,7 +29,7 @@ export interface TorrentSetup {
  * Everything the BitTorrent path needs, made once per run on the first
  * package that may take it (a run that only redirects, such as
  * `apt-get update`, never loads it): first what needs root (apt-torrent's
- * config, APT's auth.conf files), then the drop to APT's sandbox user, then
+ * config, APT's auth.conf files, its own partial directory), then the drop to APT's sandbox user, then
  * the network as APT would use it, the manifests and the batches.
  */
 export async function prepareTorrents(
@@ -44,17 +45,24 @@ export async function prepareTorrents(
     config = { ...defaults(), 'torrent.enabled': false };
   }
   const archivesPartial = `${findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/')}partial/`;
+  const partial = `${findDir(settings, 'Dir::Cache', '/var/cache/apt/')}${OWN_DIR}`;
   const logins = await readLogins({ netrc: findFile(settings, 'Dir::Etc::netrc', '/etc/apt/auth.conf'), netrcParts: findDir(settings, 'Dir::Etc::netrcparts', '/etc/apt/auth.conf.d/') });
-  if (!flagSetting(settings, 'Debug::NoDropPrivs', false)) {
-    const dropped = await dropPrivileges(setting(settings, 'APT::Sandbox::User'));
-    if (dropped.problem) {
-      // Never BitTorrent as root: APT's own method, which sandboxes itself, fetches everything.
-      hooks.warn(`apt-torrent: ${dropped.problem}; every file comes from the mirror`);
+  const drop = flagSetting(settings, 'Debug::NoDropPrivs', false) ? {} : await sandboxUser(setting(settings, 'APT::Sandbox::User'));
+  if (config['torrent.enabled'] && !drop.problem) {
+    try {
+      await makeOwnDir(partial, drop.user);
+    } catch (error) {
+      hooks.warn(`apt-torrent: cannot make ${partial} (${(error as Error).message}); every file comes from the mirror`);
       config = { ...config, 'torrent.enabled': false };
     }
   }
+  const problem = drop.problem ?? (drop.user ? becomeUser(drop.user) : undefined);
+  if (problem) {
+    // Never BitTorrent as root: APT's own method, which sandboxes itself, fetches everything.
+    hooks.warn(`apt-torrent: ${problem}; every file comes from the mirror`);
+    config = { ...config, 'torrent.enabled': false };
+  }
   const network = await networkFrom(settings, logins, env, config['http.parallel']);
-  const partial = join(archivesPartial, METHOD_PARTIAL);
   const batch: BatchSettings = { config, network, archivesPartial, partial };
   return {
     enabled: config['torrent.enabled'],

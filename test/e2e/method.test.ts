@@ -159,9 +159,13 @@ describe('apt-get through the torrent+http method', () => {
     const result = await aptGet(box, ['install', '-y', 'bigdata']);
     assert.equal(result.code, 0, result.output);
     assert.equal(installed(box).get('bigdata'), '1.0');
-    const own = join(box.archives, 'partial/apt-torrent-method');
-    assert.ok(existsSync(own), 'the method used its own partial directory');
-    assert.equal(statSync(own).uid, Number((await run('id', ['-u', '_apt'])).stdout.trim()), 'created by _apt, not root');
+    const own = join(box.dir, 'cache/apt-torrent-partial');
+    assert.ok(existsSync(join(own, 'torrents')), 'the method used its own partial directory');
+    assert.equal(statSync(own).mode & 0o777, 0o700);
+    const aptUid = Number((await run('id', ['-u', '_apt'])).stdout.trim());
+    assert.equal(statSync(own).uid, aptUid, 'handed to _apt');
+    assert.equal(statSync(join(own, 'torrents')).uid, aptUid, 'written by _apt, not root');
+    assert.deepEqual(readdirSync(join(box.archives, 'partial')), [], 'nothing of ours inside APT\'s partial/');
     assert.match(result.output, /Get:\d+ torrent\+http:\/\/127\.0\.0\.1:\d+ stable\/main [a-z0-9]+ bigdata all 1\.0/);
   });
 });
