@@ -7,13 +7,21 @@
  * the same URI without `torrent+`, so APT's own http(s) method fetches it
  * exactly as APT would without apt-torrent: If-Modified-Since on the
  * indexes, proxies, auth.conf, the https-to-http redirect rule, pipelining,
- * its own error messages and retries. The alternative, relaying (fetching the
- * bytes here, or running APT's http method as a child and passing messages
- * through), would duplicate all of that for no gain; it is only needed by a
- * method registered for `http` itself, which a redirect to `http://` would
- * call again.
+ * its own error messages and retries. Relaying instead (fetching the bytes
+ * here, or running APT's http method as a child and passing its messages
+ * through) would have to copy all of that to save what a redirect costs,
+ * which is little; it is only needed by a method registered for `http`
+ * itself, which a redirect to `http://` would call again.
  *
- * Measured cost of a redirect (REDIRECT_COST): see the figure below.
+ * What a redirect costs, measured (`npm run bench -- --scenarios method`:
+ * nginx on loopback, 50 small packages, the same sandboxed APT with an
+ * `http://` and a `torrent+http://` source, 11 runs, 2 busy cores): each
+ * further file redirected costs 0.5 ms (the slope between 10 and 50
+ * packages; within the noise of about 3 ms). The cost is per APT run:
+ * 0.17-0.3 s more for `apt-get update` (two start-ups of the method, since
+ * APT starts a method once just to read its capabilities) and about 0.5 s
+ * more for an install (the same, plus loading the BitTorrent path and one
+ * manifest lookup on the first package).
  */
 import { basename, dirname } from 'node:path';
 import type { PlannedFile } from '../fetch/plan.js';

@@ -72,6 +72,8 @@ describe('the method executable, spoken to as APT does', () => {
     const redirect = await client.answerFor(index);
     assert.equal(redirect.code, 103);
     assert.equal(field(redirect, 'New-URI'), `${mirror.url}dists/stable/InRelease`);
+    client.send(600, 'URI Acquire', [['URI', 'torrent+https://secure.example/debian/dists/stable/Release'], ['Filename', join(dir, 'state/lists/partial/y_Release')], ['Index-File', 'true']]);
+    assert.equal(field(await client.answerFor('torrent+https://secure.example/debian/dists/stable/Release'), 'New-URI'), 'https://secure.example/debian/dists/stable/Release', 'https stays https');
     client.send(600, 'URI Acquire', debAcquire('a_1_all.deb'));
     client.send(600, 'URI Acquire', debAcquire('b_1_all.deb'));
     for (const name of ['a_1_all.deb', 'b_1_all.deb']) {
