@@ -4,7 +4,7 @@
  * mirror that publishes a manifest and a tracker, with real seeders.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -150,6 +150,45 @@ describe('apt-get through the torrent+http method', () => {
     } finally {
       writeFileSync(manifestPath(), original);
     }
+  });
+
+  /** Live method processes started for this sandbox (their environment names its APT_CONFIG). */
+  const methodsOf = (box: Sandbox) => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(METHOD) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`APT_CONFIG=${box.env.APT_CONFIG}`);
+    } catch {
+      return false;
+    }
+  });
+
+  it('an interrupted apt-get ends the method at once; the next run resumes the pieces it had', async () => {
+    // A peer trickling at 300 KB/s and a mirror held back: whole pieces (1 MiB) arrive one by one.
+    const trickle = await startOurSeeder(`${debPath('bigdata')}.torrent`, seedDir(debPath('bigdata')), { uploadLimit: 300_000 });
+    const box = await fresh({ torrent: { webSeedDelay: 600, minPeerRate: 1, stallSeconds: 600 } });
+    const size = readPool(repo, 'bigdata').length;
+    const mark = mirror.requests.length;
+    const child = spawn('apt-get', ['install', '-y', 'bigdata'], { env: box.env, stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      assert.equal(servedSince(mark, 'bigdata'), 0, 'nothing from the mirror yet');
+      assert.ok(methodsOf(box).length > 0, 'the method is at work');
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    } finally {
+      await trickle.stop();
+    }
+    for (let waited = 0; waited < 50 && methodsOf(box).length > 0; waited += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(methodsOf(box), [], 'no method left running');
+    assert.equal(installed(box).has('bigdata'), false);
+    const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
+    const { torrent: _slow, ...rest } = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, JSON.stringify(rest));
+    const again = mirror.requests.length;
+    const result = await aptGet(box, ['install', '-y', 'bigdata']);
+    assert.equal(result.code, 0, result.output);
+    assert.equal(installed(box).get('bigdata'), '1.0');
+    const rerun = servedSince(again, 'bigdata');
+    assert.ok(rerun <= size - MiB, `the second run fetched ${rerun} of ${size} bytes from the mirror`);
   });
 
   it('drops to APT::Sandbox::User: the BitTorrent client\'s files belong to _apt, and the file still arrives', async () => {
