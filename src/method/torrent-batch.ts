@@ -25,8 +25,8 @@ export interface BatchAnswers {
   start(entry: BatchEntry): void;
   /** The verified file is at its Filename: check it there and send `201 URI Done`. */
   done(entry: BatchEntry): Promise<void>;
-  /** `103 Redirect` to the mirror, with a warning saying why. */
-  fallback(entry: BatchEntry, warning: string): void;
+  /** `103 Redirect` to the mirror, after a warning saying why when something went wrong. */
+  fallback(entry: BatchEntry, warning?: string): void;
   /** `400 URI Failure`. */
   fail(entry: BatchEntry, message: string, transient: boolean): void;
 }
@@ -73,8 +73,9 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
     const { routeEmptySwarms } = await import('../fetch/swarm-probe.js');
     files = await routeEmptySwarms(files, settings.network, 2000, (infoHash) => existsSync(join(settings.partial, 'apt-torrent', infoHash)));
     for (const file of files.filter((file) => file.route !== 'torrent')) {
+      // Nobody to fetch from but the mirror: APT's own method is the fastest way there, and nothing went wrong.
       const entry = settle(file.uri);
-      if (entry) answers.fallback(entry, `apt-torrent: nobody is in the swarm of ${file.cacheName}; fetching it from the mirror`);
+      if (entry) answers.fallback(entry);
     }
     files = files.filter((file) => file.route === 'torrent');
     if (files.length === 0) return;
