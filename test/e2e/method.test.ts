@@ -120,6 +120,16 @@ describe('apt-get through the torrent+http method', () => {
     }
   });
 
+  it('with torrent.scrape and nobody in the swarm, the file goes to APT\'s http method without a word', async () => {
+    const box = await fresh({ torrent: { scrape: true } });
+    const mark = mirror.requests.length;
+    const result = await aptGet(box, ['install', '-y', 'bigdata']);
+    assert.equal(result.code, 0, result.output);
+    assert.equal(installed(box).get('bigdata'), '1.0');
+    assert.deepEqual(requestsFor(mark, 'bigdata').map((request) => [request.range, request.status]), [[undefined, 200]], 'one plain GET by APT');
+    assert.doesNotMatch(result.output, /W: /);
+  });
+
   it('a manifest that does not match the Release APT verified costs only a redirect', async () => {
     const box = await fresh();
     const original = readFileSync(manifestPath());
