@@ -13,7 +13,7 @@ import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from
 const MANIFEST_TIMEOUT_MS = 10_000;
 /** How long the first acquire bound for BitTorrent waits for others to share its client run. */
 const BATCH_WINDOW_MS = 100;
-/** Client runs at the same time; acquires arriving meanwhile form the next. */
+/** Client runs at the same time (one when torrent.port names a fixed port: two clients cannot both listen on it). */
 const MAX_BATCHES = 2;
 /** apt-torrent's own directory for partial data, under APT's Dir::Cache. */
 export const OWN_DIR = 'apt-torrent-partial';
@@ -79,7 +79,7 @@ export async function prepareTorrents(
     batcher: new Batcher<BatchEntry>(
       // Whatever happened in the run, no acquire is left without an answer.
       (entries) => runBatch(entries, batch, hooks.answers).finally(() => entries.forEach(hooks.unanswered)),
-      { windowMs: BATCH_WINDOW_MS, maxRunning: MAX_BATCHES },
+      { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
     ),
   };
 }
