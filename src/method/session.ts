@@ -19,7 +19,7 @@ const debug = debuglog('apt-torrent');
  */
 export class MethodSession {
   private readonly settings: AptSettings = new Map();
-  private torrents?: Promise<TorrentSetup>;
+  private torrents?: Promise<TorrentSetup | undefined>;
   /** Acquires not answered yet, by URI. */
   private readonly open = new Map<string, Acquire>();
   /** URIs that fell back or failed in this run: a retry from APT goes to the mirror at once. */
@@ -50,13 +50,14 @@ export class MethodSession {
       return this.fallback(acquire);
     }
     const torrents = await (this.torrents ??= this.prepare());
-    if (!torrents.enabled) return this.fallback(acquire);
+    if (!torrents?.enabled) return this.fallback(acquire);
     const file = await torrents.manifests.match(route.file, route.source);
     if (!file) return this.fallback(acquire);
-    torrents.batcher.add({ acquire, mirrorUri: route.to, file });
+    torrents.batcher.add({ acquire, file });
   }
 
-  private async prepare(): Promise<TorrentSetup> {
+  /** The BitTorrent path, or undefined (said once) when it cannot be set up: then every file goes to the mirror. */
+  private async prepare(): Promise<TorrentSetup | undefined> {
     const { prepareTorrents } = await import('./torrent-setup.js');
     return prepareTorrents(this.settings, this.env, {
       warn: (message) => this.say(104, 'Warning', [['Message', message]]),
@@ -67,6 +68,9 @@ export class MethodSession {
         fail: (entry, message, transient) => this.fail(entry.acquire, message, transient),
       },
       unanswered: (entry) => this.fallback(entry.acquire, `apt-torrent: ${entry.file.cacheName} did not come over BitTorrent; fetching it from the mirror`),
+    }).catch((error: unknown) => {
+      this.say(104, 'Warning', [['Message', `apt-torrent: BitTorrent cannot be set up (${(error as Error).message}); every file comes from the mirror`]]);
+      return undefined;
     });
   }
 

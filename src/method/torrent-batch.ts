@@ -14,8 +14,7 @@ const debug = debuglog('apt-torrent');
 /** A file APT asked for that a manifest routes to BitTorrent. */
 export interface BatchEntry {
   acquire: Acquire;
-  /** The mirror URI (without `torrent+`): where APT's http method goes on a fallback. */
-  mirrorUri: string;
+  /** What the download needs: the mirror URI as web seed, the SHA256 and size from the index, the torrent. */
   file: PlannedFile;
 }
 
