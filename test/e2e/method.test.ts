@@ -32,6 +32,8 @@ describe('apt-get through the torrent+http method', () => {
   before(async () => {
     repo = buildRepo([
       { name: 'bigdata', version: '1.0', payload: 6 * MiB },
+      // In the manifest, but no test but the scrape one ever joins its swarm.
+      { name: 'bigquiet', version: '1.0', payload: 1.5 * MiB },
       ...SMALL.map((name) => ({ name, version: '1.0', payload: 30_000 })),
     ]);
     mirror = new TestMirror(repo.root);
@@ -40,6 +42,8 @@ describe('apt-get through the torrent+http method', () => {
     // The archive's signed Release now lists the manifest, as a mirror that publishes one does.
     indexRepo(repo.root, [], ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json']);
     assert.match(readFileSync(join(repo.root, 'dists/stable/Release'), 'utf8'), /apt-torrent\/manifest\.json/);
+    const listed = JSON.parse(readFileSync(manifestPath(), 'utf8')).files.map((file: { package: string }) => file.package).sort();
+    assert.deepEqual(listed, ['bigdata', 'bigquiet'], 'the manifest lists the big packages, not the small ones');
   });
 
   after(async () => {
@@ -123,10 +127,10 @@ describe('apt-get through the torrent+http method', () => {
   it('with torrent.scrape and nobody in the swarm, the file goes to APT\'s http method without a word', async () => {
     const box = await fresh({ torrent: { scrape: true } });
     const mark = mirror.requests.length;
-    const result = await aptGet(box, ['install', '-y', 'bigdata']);
+    const result = await aptGet(box, ['install', '-y', 'bigquiet']);
     assert.equal(result.code, 0, result.output);
-    assert.equal(installed(box).get('bigdata'), '1.0');
-    assert.deepEqual(requestsFor(mark, 'bigdata').map((request) => [request.range, request.status]), [[undefined, 200]], 'one plain GET by APT');
+    assert.equal(installed(box).get('bigquiet'), '1.0');
+    assert.deepEqual(requestsFor(mark, 'bigquiet').map((request) => [request.range, request.status]), [[undefined, 200]], 'one plain GET by APT');
     assert.doesNotMatch(result.output, /W: /);
   });
 
