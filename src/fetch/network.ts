@@ -19,6 +19,15 @@ export interface Network {
  */
 export async function aptNetwork(apt: Apt, dirs: AptDirectories, env: NodeJS.ProcessEnv, maxSockets: number): Promise<Network> {
   const [config, logins] = await Promise.all([apt.dump(), readLogins(dirs)]);
+  return networkFrom(config, logins, env, maxSockets);
+}
+
+/**
+ * The same from settings already at hand: APT's configuration (keys
+ * lower-cased, as `apt-config dump` or a method's `601 Configuration` give
+ * it) and the logins read from its auth.conf files.
+ */
+export async function networkFrom(config: ReadonlyMap<string, readonly string[]>, logins: readonly AuthEntry[], env: NodeJS.ProcessEnv, maxSockets: number): Promise<Network> {
   const direct = keepAliveAgents(maxSockets);
   // The proxy agents' modules are loaded only when some proxy is configured at all.
   const anyProxy = [...config.keys()].some((key) => /^acquire::https?::proxy/.test(key)) || ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'].some((name) => env[name]);
@@ -46,7 +55,7 @@ export async function aptNetwork(apt: Apt, dirs: AptDirectories, env: NodeJS.Pro
 }
 
 /** auth.conf, then auth.conf.d/*.conf in name order; unreadable files are skipped like APT does. */
-async function readLogins(dirs: AptDirectories): Promise<AuthEntry[]> {
+export async function readLogins(dirs: Pick<AptDirectories, 'netrc' | 'netrcParts'>): Promise<AuthEntry[]> {
   const files = [dirs.netrc];
   try {
     const names = (await readdir(dirs.netrcParts)).filter((name) => name.endsWith('.conf')).sort();

@@ -6,13 +6,14 @@
  * their spread and ratios to apt-get, and writes the figures as JSON.
  * Not a test: nothing here asserts a timing.
  *
- *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-scrape,seeder,startup,scale] [--k 1,2,4,8] [--smoke] [--json FILE]
+ *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-scrape,seeder,startup,scale,method] [--k 1,2,4,8] [--smoke] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Row } from './fixture.js';
 import { coldScenario, coldTorrentScenario, tailRttScenario, tailScenario } from './scenario-http.js';
+import { methodScenario } from './scenario-method.js';
 import { scaleScenario } from './scenario-scale.js';
 import { seederScenario } from './scenario-seeder.js';
 import { startupScenario } from './scenario-startup.js';
@@ -21,7 +22,7 @@ import { seedersScenario, swarmScenario } from './scenario-swarm.js';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-scrape,seeder,startup,scale' },
+    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-scrape,seeder,startup,scale,method' },
     k: { type: 'string', default: '1,2,4,8' },
     smoke: { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench-results.json' },
@@ -42,6 +43,7 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   seeder: () => seederScenario(smoke),
   startup: () => startupScenario(smoke, runs),
   scale: () => scaleScenario(runs),
+  method: () => methodScenario(smoke, runs),
 };
 
 const rows: Row[] = [];

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Why this method gives up root, as APT's own methods do.
+ *
+ * APT starts a third-party method as root, but hands it a cache it has
+ * already chowned to its sandbox user (`APT::Sandbox::User`, `_apt`):
+ * `archives/partial/` and each Filename belong to that user before the
+ * `600 URI Acquire` arrives. A method that stays root and writes there
+ * writes through paths another user controls (a symlink planted in
+ * partial/ would aim root's writes anywhere), and it would run a
+ * BitTorrent client, which parses what strangers on the network send, as
+ * root. Dropped to the sandbox user it has the rights APT's http method
+ * has: it writes partial/ and its own directory, nothing else of the
+ * system, and places the verified file at Filename by a rename within one
+ * file system. What needs root happens before the drop: reading
+ * apt-torrent's configuration and APT's auth.conf files, and making its own
+ * directory (see own-dir.ts).
+ *
+ * The other way, staying root with a root-only directory and O_NOFOLLOW
+ * checks on every path, keeps the BitTorrent client as root.
+ */
+export interface SandboxUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The user to become: undefined when nothing is to change (not running as
+ * root, or the setting empty or `root`, APT's own "do not drop").
+ */
+export async function sandboxUser(name: string): Promise<{ user?: SandboxUser; problem?: string }> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
+  if (name === '' || name === 'root') return {};
+  try {
+    const { stdout } = await run('getent', ['passwd', name]);
+    const parts = stdout.trim().split(':');
+    const uid = Number(parts[2]);
+    const gid = Number(parts[3]);
+    if (parts[0] !== name || !Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`unreadable passwd entry: ${stdout.trim()}`);
+    return { user: { name, uid, gid } };
+  } catch (error) {
+    return { problem: `no user ${name} to drop privileges to (${(error as Error).message.split('\n')[0]})` };
+  }
+}
+
+/** Become the user, with its primary group only (as APT's DropPrivileges does); a problem, or undefined when done. */
+export function becomeUser(user: SandboxUser): string | undefined {
+  try {
+    process.setgroups!([user.gid]);
+    process.setgid!(user.gid);
+    process.setuid!(user.uid);
+  } catch (error) {
+    return `cannot become ${user.name}: ${(error as Error).message}`;
+  }
+  if (process.getuid!() !== user.uid || process.geteuid!() !== user.uid || process.getgid!() !== user.gid || process.getegid!() !== user.gid) {
+    return `cannot become ${user.name}: the ids did not change`;
+  }
+  return undefined;
+}

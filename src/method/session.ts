@@ -1,0 +1,120 @@
+import { unlink } from 'node:fs/promises';
+import { debuglog } from 'node:util';
+import { readAcquire, mirrorUri, type Acquire } from './acquire.js';
+import { findDir, parseConfiguration, type AptSettings } from './apt-settings.js';
+import { doneHashFields, hashFileAt } from './file-hashes.js';
+import type { MethodMessage } from './message.js';
+import { formatMessage, type FieldValue } from './message-writer.js';
+import { routeAcquire } from './route.js';
+import type { BatchEntry } from './torrent-batch.js';
+import type { TorrentSetup } from './torrent-setup.js';
+
+const debug = debuglog('apt-torrent');
+
+/**
+ * One run of the method: APT's configuration, then every acquire answered
+ * exactly once — 103 Redirect, 200 then 201, or 400. Sends through `send`,
+ * one whole message at a time. Only light modules load up front: a redirect
+ * needs nothing more, and the BitTorrent path is loaded on first use.
+ */
+export class MethodSession {
+  private readonly settings: AptSettings = new Map();
+  private torrents?: Promise<TorrentSetup | undefined>;
+  /** Acquires not answered yet, by URI. */
+  private readonly open = new Map<string, Acquire>();
+  /** URIs that fell back or failed in this run: a retry from APT goes to the mirror at once. */
+  private readonly fellBack = new Set<string>();
+
+  constructor(private readonly send: (text: string) => void, private readonly env: NodeJS.ProcessEnv) {}
+
+  handle(message: MethodMessage): void {
+    if (message.code === 601) {
+      parseConfiguration(message, this.settings);
+    } else if (message.code === 600) {
+      const acquire = readAcquire(message);
+      if (!acquire) return this.say(101, 'Log', [['Message', 'apt-torrent: an acquire without URI was ignored']]);
+      this.open.set(acquire.uri, acquire);
+      this.acquire(acquire).catch((error: unknown) => this.fallback(acquire, `apt-torrent: ${(error as Error).message}; fetching it from the mirror`));
+    }
+  }
+
+  private async acquire(acquire: Acquire): Promise<void> {
+    const route = routeAcquire(acquire, {
+      torrentEnabled: true,
+      archivesPartial: `${findDir(this.settings, 'Dir::Cache::archives', '/var/cache/apt/archives/')}partial/`,
+      lists: findDir(this.settings, 'Dir::State::lists', '/var/lib/apt/lists/'),
+    });
+    if (route.kind === 'fail') return this.fail(acquire, `apt-torrent: ${route.message}`, false);
+    if (route.kind === 'redirect' || this.fellBack.has(acquire.uri)) {
+      debug('%s: redirect (%s)', acquire.uri, route.kind === 'redirect' ? route.reason : 'fell back before');
+      return this.fallback(acquire);
+    }
+    const torrents = await (this.torrents ??= this.prepare());
+    if (!torrents?.enabled) return this.fallback(acquire);
+    const file = await torrents.manifests.match(route.file, route.source);
+    if (!file) return this.fallback(acquire);
+    torrents.batcher.add({ acquire, file });
+  }
+
+  /** The BitTorrent path, or undefined (said once) when it cannot be set up: then every file goes to the mirror. */
+  private async prepare(): Promise<TorrentSetup | undefined> {
+    const { prepareTorrents } = await import('./torrent-setup.js');
+    return prepareTorrents(this.settings, this.env, {
+      warn: (message) => this.say(104, 'Warning', [['Message', message]]),
+      answers: {
+        start: (entry) => this.say(200, 'URI Start', [['URI', entry.acquire.uri], ['Size', entry.file.size]]),
+        done: (entry) => this.done(entry),
+        fallback: (entry, warning) => this.fallback(entry.acquire, warning),
+        fail: (entry, message, transient) => this.fail(entry.acquire, message, transient),
+      },
+      unanswered: (entry) => this.fallback(entry.acquire, `apt-torrent: ${entry.file.cacheName} did not come over BitTorrent; fetching it from the mirror`),
+    }).catch((error: unknown) => {
+      this.say(104, 'Warning', [['Message', `apt-torrent: BitTorrent cannot be set up (${(error as Error).message}); every file comes from the mirror`]]);
+      return undefined;
+    });
+  }
+
+  /**
+   * The file is at its Filename, verified by the download. Check it once
+   * more where APT will read it, computing every hash APT expects, and only
+   * then tell APT it is done.
+   */
+  private async done(entry: BatchEntry): Promise<void> {
+    const { acquire } = entry;
+    let problem: string;
+    try {
+      const check = await hashFileAt(acquire.filename, acquire.expected.keys());
+      const mismatch = [...acquire.expected].find(([type, value]) => check.hashes.has(type) && check.hashes.get(type) !== value);
+      if (check.size === acquire.size && !mismatch) {
+        return this.say(201, 'URI Done', [['URI', acquire.uri], ['Filename', acquire.filename], ['Size', check.size], ...doneHashFields(check)], acquire.uri);
+      }
+      problem = mismatch ? `its ${mismatch[0]} at ${acquire.filename} is not the index's` : `it is ${check.size} bytes at ${acquire.filename}, not ${acquire.size}`;
+    } catch (error) {
+      problem = `it cannot be checked at ${acquire.filename} (${(error as Error).message})`;
+    }
+    await unlink(acquire.filename).catch(() => {});
+    this.fallback(acquire, `apt-torrent: ${entry.file.cacheName} came over BitTorrent but ${problem}; fetching it from the mirror`);
+  }
+
+  /** 103 Redirect to the URI without `torrent+`, after a warning saying why when there is one. */
+  private fallback(acquire: Acquire, warning?: string): void {
+    if (!this.open.has(acquire.uri)) return;
+    const to = mirrorUri(acquire.uri);
+    if (!to) return this.fail(acquire, `apt-torrent: ${acquire.uri}: not a torrent+http or torrent+https URI`, false);
+    this.fellBack.add(acquire.uri);
+    if (warning) this.say(104, 'Warning', [['URI', acquire.uri], ['Message', warning]]);
+    this.say(103, 'Redirect', [['URI', acquire.uri], ['New-URI', to]], acquire.uri);
+  }
+
+  private fail(acquire: Acquire, message: string, transient: boolean): void {
+    if (!this.open.has(acquire.uri)) return;
+    this.fellBack.add(acquire.uri);
+    this.say(400, 'URI Failure', [['URI', acquire.uri], ['Message', message], ['Transient-Failure', transient ? 'true' : undefined]], acquire.uri);
+  }
+
+  /** Send one message; `answers` names the acquire it settles for good. */
+  private say(code: number, text: string, fields: ReadonlyArray<readonly [string, FieldValue]>, answers?: string): void {
+    if (answers !== undefined) this.open.delete(answers);
+    this.send(formatMessage(code, text, fields));
+  }
+}

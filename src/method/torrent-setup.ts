@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { defaults, type Config } from '../config/schema.js';
+import { networkFrom, readLogins } from '../fetch/network.js';
+import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt-settings.js';
+import { Batcher } from './batcher.js';
+import { makeOwnDir } from './own-dir.js';
+import { becomeUser, sandboxUser } from './privileges.js';
+import { SourceManifests } from './source-manifests.js';
+import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from './torrent-batch.js';
+
+/** The longest a manifest or a .torrent may take, each attempt (as for the CLI). */
+const MANIFEST_TIMEOUT_MS = 10_000;
+/** How long the first acquire bound for BitTorrent waits for others to share its client run. */
+const BATCH_WINDOW_MS = 100;
+/** Client runs at the same time (one when torrent.port names a fixed port: two clients cannot both listen on it). */
+const MAX_BATCHES = 2;
+/** apt-torrent's own directory for partial data, under APT's Dir::Cache. */
+export const OWN_DIR = 'apt-torrent-partial';
+
+export interface TorrentSetup {
+  /** False when the config says so, or when it could not be read or privileges not dropped: every file goes to the mirror. */
+  enabled: boolean;
+  manifests: SourceManifests;
+  batcher: Batcher<BatchEntry>;
+}
+
+/**
+ * Everything the BitTorrent path needs, made once per run on the first
+ * package that may take it (a run that only redirects, such as
+ * `apt-get update`, never loads it): first what needs root (apt-torrent's
+ * config, APT's auth.conf files, its own partial directory), then the drop to APT's sandbox user, then
+ * the network as APT would use it, the manifests and the batches.
+ */
+export async function prepareTorrents(
+  settings: AptSettings,
+  env: NodeJS.ProcessEnv,
+  hooks: { warn(message: string): void; answers: BatchAnswers; unanswered(entry: BatchEntry): void },
+): Promise<TorrentSetup> {
+  let config: Config;
+  try {
+    config = await loadConfig({ env });
+  } catch (error) {
+    hooks.warn(`apt-torrent: ${(error as Error).message.split('\n').join('; ')}; every file comes from the mirror`);
+    config = { ...defaults(), 'torrent.enabled': false };
+  }
+  const archivesPartial = `${findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/')}partial/`;
+  const partial = `${findDir(settings, 'Dir::Cache', '/var/cache/apt/')}${OWN_DIR}`;
+  const logins = await readLogins({ netrc: findFile(settings, 'Dir::Etc::netrc', '/etc/apt/auth.conf'), netrcParts: findDir(settings, 'Dir::Etc::netrcparts', '/etc/apt/auth.conf.d/') });
+  const drop = flagSetting(settings, 'Debug::NoDropPrivs', false) ? {} : await sandboxUser(setting(settings, 'APT::Sandbox::User'));
+  if (config['torrent.enabled'] && !drop.problem) {
+    try {
+      await makeOwnDir(partial, drop.user);
+    } catch (error) {
+      hooks.warn(`apt-torrent: cannot make ${partial} (${(error as Error).message}); every file comes from the mirror`);
+      config = { ...config, 'torrent.enabled': false };
+    }
+  }
+  const problem = drop.problem ?? (drop.user ? becomeUser(drop.user) : undefined);
+  if (problem) {
+    // Never BitTorrent as root: APT's own method, which sandboxes itself, fetches everything.
+    hooks.warn(`apt-torrent: ${problem}; every file comes from the mirror`);
+    config = { ...config, 'torrent.enabled': false };
+  }
+  const network = await networkFrom(settings, logins, env, config['http.parallel']);
+  const batch: BatchSettings = { config, network, archivesPartial, partial };
+  return {
+    enabled: config['torrent.enabled'],
+    manifests: new SourceManifests({
+      network,
+      manifestUrl: config.manifest || undefined,
+      keyring: config.manifestKeyring || undefined,
+      trackers: config['torrent.trackers'],
+      cacheDir: join(partial, 'manifests'),
+      torrentDir: join(partial, 'torrents'),
+      timeoutMs: Math.min(config['http.timeout'] * 1000, MANIFEST_TIMEOUT_MS),
+      warn: (message) => hooks.warn(`apt-torrent: ${message}`),
+    }),
+    batcher: new Batcher<BatchEntry>(
+      // Whatever happened in the run, no acquire is left without an answer.
+      (entries) => runBatch(entries, batch, hooks.answers).finally(() => entries.forEach(hooks.unanswered)),
+      { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
+    ),
+  };
+}
