@@ -11,18 +11,20 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { METHOD } from '../method/method-client.js';
 import { TestMirror } from '../helpers/mirror.js';
-import { buildRepo, indexRepo, readPool, type TestRepo } from '../helpers/repo.js';
+import { buildArchive, type TestArchive } from '../helpers/archive.js';
+import type { Served } from '../helpers/cli.js';
+import type { Proc } from '../helpers/proc.js';
 import { aptUpdate, cached, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Proc, publishWithTracker, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
+import { publishWithTracker, seedDir, startAria2Seeder, startOurSeeder } from '../helpers/swarm.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const SMALL = ['smalla', 'smallb', 'smallc'];
 
 describe('apt-get through the torrent+http method', () => {
-  let repo: TestRepo;
+  let repo: TestArchive;
   let mirror: TestMirror;
-  let tracker: Proc;
+  let tracker: Served;
   const procs: Proc[] = [];
   const sandboxes: Sandbox[] = [];
   const debPath = (name: string) => join(repo.root, repo.pool.get(name)!);
@@ -30,7 +32,7 @@ describe('apt-get through the torrent+http method', () => {
   const manifestPath = () => join(repo.root, 'dists/stable/apt-torrent/manifest.json');
 
   before(async () => {
-    repo = buildRepo([
+    repo = buildArchive([
       { name: 'bigdata', version: '1.0', payload: 6 * MiB },
       // In the manifest, but no test but the scrape one ever joins its swarm.
       { name: 'bigquiet', version: '1.0', payload: 1.5 * MiB },
@@ -40,7 +42,7 @@ describe('apt-get through the torrent+http method', () => {
     await mirror.start();
     ({ tracker } = await publishWithTracker(repo.root, mirror.url));
     // The archive's signed Release now lists the manifest, as a mirror that publishes one does.
-    indexRepo(repo.root, [], ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json']);
+    repo.index({ release: ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'] });
     assert.match(readFileSync(join(repo.root, 'dists/stable/Release'), 'utf8'), /apt-torrent\/manifest\.json/);
     const listed = JSON.parse(readFileSync(manifestPath(), 'utf8')).files.map((file: { package: string }) => file.package).sort();
     assert.deepEqual(listed, ['bigdata', 'bigquiet'], 'the manifest lists the big packages, not the small ones');
@@ -51,6 +53,7 @@ describe('apt-get through the torrent+http method', () => {
     await tracker?.stop();
     await mirror.stop();
     for (const box of sandboxes) removeSandbox(box);
+    repo?.dispose();
   });
 
   /** A sandboxed APT whose only source is `torrent+http://` and which runs the built method for it. */
@@ -89,12 +92,12 @@ describe('apt-get through the torrent+http method', () => {
       const now = installed(box);
       for (const name of ['bigdata', ...SMALL]) assert.equal(now.get(name), '1.0', name);
       assert.equal(readFileSync(join(box.root, 'usr/share/bigdata/payload')).length, 6 * MiB);
-      const size = readPool(repo, 'bigdata').length;
+      const size = repo.bytes('bigdata').length;
       assert.ok(servedSince(mark, 'bigdata') < size * 0.2, `the mirror served ${servedSince(mark, 'bigdata')} of ${size} bytes of the torrent's file`);
       assert.match(result.output, /Get:\d+ torrent\+http:\/\/127\.0\.0\.1:\d+ stable\/main [a-z0-9]+ bigdata all 1\.0/, 'APT shows the BitTorrent file under the torrent+http source');
       for (const name of SMALL) {
         const requests = requestsFor(mark, name);
-        assert.deepEqual(requests.map((request) => [request.range, request.status, request.bytes]), [[undefined, 200, readPool(repo, name).length]], `${name}: one plain GET by APT`);
+        assert.deepEqual(requests.map((request) => [request.range, request.status, request.bytes]), [[undefined, 200, repo.bytes(name).length]], `${name}: one plain GET by APT`);
         assert.match(result.output, new RegExp(`Get:\\d+ http://127\\.0\\.0\\.1:\\d+ stable/main [a-z0-9]+ ${name} all 1\\.0`), `${name} through the redirect`);
       }
       assert.equal(readdirSync(join(box.archives, 'partial')).filter((name) => name.endsWith('.deb')).length, 0, 'no partial left behind');
@@ -179,7 +182,7 @@ describe('apt-get through the torrent+http method', () => {
     // A peer trickling at 300 KB/s and a mirror held back: whole pieces (1 MiB) arrive one by one.
     const trickle = await startOurSeeder(`${debPath('bigdata')}.torrent`, seedDir(debPath('bigdata')), { uploadLimit: 300_000 });
     const box = await fresh({ torrent: { webSeedDelay: 600, minPeerRate: 1, stallSeconds: 600 } });
-    const size = readPool(repo, 'bigdata').length;
+    const size = repo.bytes('bigdata').length;
     const mark = mirror.requests.length;
     const child = spawn('apt-get', ['install', '-y', 'bigdata'], { env: box.env, stdio: 'ignore' });
     try {
