@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AptTorrentError } from '../errors.js';
@@ -123,8 +124,13 @@ async function takeOverStale(path: string): Promise<void> {
     return;
   }
   try {
+    // Gone already: another run took it over and may be creating its own
+    // lock this very moment; removing "nothing" could remove that one.
+    if (!existsSync(path)) return;
     const holder = await readOwner(path);
     if (holder && alive(holder.pid)) return;
+    // Only a guard holder removes a lock file, and a file that exists cannot
+    // be replaced by a new one: what we remove is what we just judged stale.
     await rm(path, { force: true });
   } finally {
     await guard.close();

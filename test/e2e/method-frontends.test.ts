@@ -1,0 +1,96 @@
+/**
+ * Other APT frontends through the torrent+http method: `apt` (the command
+ * people type) and python3-apt (what unattended-upgrades, and through it
+ * most unattended machines, fetch with: apt.Cache, mark_install,
+ * fetch_archives). Each gets the manifest's .deb from the swarm, checked,
+ * without knowing apt-torrent exists.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { buildArchive, type TestArchive } from '../helpers/archive.js';
+import type { Served } from '../helpers/cli.js';
+import { sha256 } from '../helpers/hash.js';
+import { TestMirror } from '../helpers/mirror.js';
+import type { Proc } from '../helpers/proc.js';
+import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { publishWithTracker, seedDir, startAria2Seeder } from '../helpers/swarm.js';
+import { METHOD } from '../method/method-client.js';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+
+/** What unattended-upgrades does to download: a Cache, packages marked, fetch_archives(). */
+const PYTHON_APT_FETCH = `
+import sys, apt, apt_pkg
+cache = apt.Cache()
+for name in sys.argv[1:]:
+    cache[name].mark_install()
+cache.fetch_archives()
+print("fetched", " ".join(sys.argv[1:]))
+`;
+
+describe('APT frontends through the method', () => {
+  let repo: TestArchive;
+  let mirror: TestMirror;
+  let tracker: Served;
+  let seeder: Proc;
+  const boxes: Sandbox[] = [];
+  const debPath = (name: string) => join(repo.root, repo.pool.get(name)!);
+  const debName = (name: string) => repo.pool.get(name)!.split('/').pop()!;
+  const servedSince = (mark: number, name: string) =>
+    mirror.requests.slice(mark).filter((request) => request.path.endsWith(debName(name))).reduce((sum, request) => sum + request.bytes, 0);
+
+  before(async () => {
+    repo = buildArchive([{ name: 'bigfront', version: '1.0', payload: 4 * MiB }, { name: 'smallfront', version: '1.0', payload: 20_000 }]);
+    mirror = new TestMirror(repo.root);
+    await mirror.start();
+    ({ tracker } = await publishWithTracker(repo.root, mirror.url));
+    repo.index({ release: ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'] });
+    seeder = await startAria2Seeder(`${debPath('bigfront')}.torrent`, seedDir(debPath('bigfront')), '127.0.0.2');
+  });
+
+  after(async () => {
+    await seeder?.stop();
+    await tracker?.stop();
+    await mirror?.stop();
+    for (const box of boxes) removeSandbox(box);
+    repo?.dispose();
+  });
+
+  const fresh = async () => {
+    const box = createSandbox(`torrent+${mirror.url}`);
+    boxes.push(box);
+    appendFileSync(join(box.dir, 'apt.conf'), `Dir::Bin::Methods::torrent+http "${METHOD}";\n`);
+    box.env = { ...box.env, APT_TORRENT_SYSCONFDIR: join(box.dir, 'no-etc') };
+    const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), torrent: { webSeedDelay: 30 } }));
+    await aptUpdate(box);
+    return box;
+  };
+
+  it('apt install: the big package from the swarm, the small one from the mirror, both installed', async () => {
+    const box = await fresh();
+    const mark = mirror.requests.length;
+    const { stdout, stderr } = await run('apt', ['install', '-y', 'bigfront', 'smallfront'], { env: box.env, timeout: 120_000 });
+    const now = installed(box);
+    assert.equal(now.get('bigfront'), '1.0', stdout + stderr);
+    assert.equal(now.get('smallfront'), '1.0');
+    const size = repo.bytes('bigfront').length;
+    assert.ok(servedSince(mark, 'bigfront') < size * 0.2, `the mirror served ${servedSince(mark, 'bigfront')} of ${size} bytes`);
+    assert.equal(servedSince(mark, 'smallfront'), repo.bytes('smallfront').length);
+  });
+
+  it('python3-apt (the unattended-upgrades path): fetch_archives puts the verified .deb in the cache', async () => {
+    const box = await fresh();
+    const mark = mirror.requests.length;
+    const { stdout } = await run('/usr/bin/python3', ['-c', PYTHON_APT_FETCH, 'bigfront'], { env: box.env, timeout: 120_000 });
+    assert.match(stdout, /fetched bigfront/);
+    const cached = readFileSync(join(box.archives, debName('bigfront')));
+    assert.equal(sha256(cached), sha256(repo.bytes('bigfront')));
+    assert.ok(servedSince(mark, 'bigfront') < cached.length * 0.2, `the mirror served ${servedSince(mark, 'bigfront')} bytes`);
+  });
+});
