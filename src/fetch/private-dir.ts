@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AptTorrentError } from '../errors.js';
 
@@ -68,6 +68,11 @@ export async function openPrivateDir(partial: string, uid = process.getuid?.() ?
       async close() {
         shownPrefixes.delete(path);
         await handle.close();
+        // Empty once every file reached the cache: then it goes, since `apt-get clean`
+        // warns about any directory in partial/. rmdir(2) leaves one that still holds
+        // partials for the next run (and, if the name was swapped, at most an empty
+        // directory of someone else's).
+        await rmdir(dir).catch(() => {});
       },
     };
   }

@@ -7,6 +7,7 @@
  * the effect of each step is what `_apt` itself could do in its directory).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -44,6 +45,17 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
     assert.equal(stats.mode & 0o7777, 0o644);
     assert.equal(sha256(readFileSync(path)), sha256(body));
   };
+
+  it('leaves nothing in partial/ after a complete run, so apt-get clean has nothing to warn about', async () => {
+    const box = await fresh();
+    const result = await runCli(['download', 'big'], box.env);
+    assert.equal(result.code, 0, result.stderr);
+    cachedVerified(box);
+    assert.deepEqual(readdirSync(join(box.archives, 'partial')), []);
+    const clean = spawnSync('apt-get', ['clean'], { env: box.env, encoding: 'utf8' });
+    assert.equal(clean.status, 0, clean.stderr);
+    assert.equal(clean.stderr, '');
+  });
 
   it('never writes through a symlink planted in partial/, at apt-torrent\'s directory or at the file\'s name', async () => {
     const box = await fresh();
