@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runCapture } from '../util/run.js';
 
 /**
  * Why this method gives up root, as APT's own methods do.
@@ -37,7 +34,9 @@ export async function sandboxUser(name: string): Promise<{ user?: SandboxUser; p
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
   if (name === '' || name === 'root') return {};
   try {
-    const { stdout } = await run('getent', ['passwd', name]);
+    const result = await runCapture('getent', ['passwd', name], { timeoutMs: 10_000, maxBytes: 64 * 1024 });
+    if (result.code !== 0) throw new Error(`getent passwd ${name} exited with ${result.code}`);
+    const { stdout } = result;
     const parts = stdout.trim().split(':');
     const uid = Number(parts[2]);
     const gid = Number(parts[3]);

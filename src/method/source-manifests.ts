@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { acceptTorrent } from '../bittorrent/accept-torrent.js';
@@ -9,6 +9,7 @@ import { fetchCached } from '../fetch/fetch-cached.js';
 import type { Network } from '../fetch/network.js';
 import type { PlannedFile } from '../fetch/plan.js';
 import type { AptSource } from '../fetch/resolve.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface SourceManifestsOptions {
   network: Network;
@@ -79,7 +80,7 @@ export class SourceManifests {
           acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash });
           await mkdir(this.options.torrentDir, { recursive: true, mode: 0o700 });
           const path = join(this.options.torrentDir, `${source.infoHash}.torrent`);
-          await writeFile(path, fetched.bytes, { mode: 0o600 });
+          await writeFileAtomic(path, fetched.bytes, { mode: 0o600 });
           return pathToFileURL(path).href;
         } catch (error) {
           this.options.warn(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName} cannot be used (${(error as Error).message}); fetching it from the mirror`);
