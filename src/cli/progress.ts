@@ -5,7 +5,8 @@ import type { PlannedFile } from '../fetch/plan.js';
 import type { ByteSource } from '../fetch/torrent-fetch.js';
 import { formatBytes, formatDuration } from '../util/size.js';
 import { SpeedMeter } from '../util/speed-meter.js';
-import { oneLine, terminalSafe } from '../util/terminal-text.js';
+import { terminalSafe } from '../util/terminal-text.js';
+import { progressLine } from './progress-line.js';
 
 export type ProgressMode = 'bars' | 'lines' | 'quiet';
 
@@ -71,10 +72,10 @@ export class ProgressDisplay implements DownloadEvents {
       clearOnComplete: true,
       fps: 8,
       format: (_options, params, payload: { name: string; speed: string; via: string }) => {
-        const bar = '█'.repeat(Math.round(params.progress * 20)).padEnd(20, '░');
-        const eta = Number.isFinite(params.eta) && params.value < params.total && params.eta > 0 ? ` ETA ${formatDuration(params.eta * 1000)}` : '';
-        return `${oneLine(payload.name).padEnd(34).slice(0, 34)} ${bar} ${String(Math.floor(params.progress * 100)).padStart(3)}% ` +
-          `${formatBytes(params.value).padStart(9)}/${formatBytes(params.total).padEnd(9)} ${payload.speed.padStart(11)} ${payload.via}${eta}`;
+        const eta = Number.isFinite(params.eta) && params.value < params.total && params.eta > 0 ? `ETA ${formatDuration(params.eta * 1000)}` : '';
+        const fields = { name: payload.name, progress: params.progress, done: formatBytes(params.value), total: formatBytes(params.total), speed: payload.speed, via: payload.via, eta };
+        // The last column stays free: a line that fills it makes some terminals wrap.
+        return progressLine(fields, (stream.columns || 80) - 1);
       },
     });
     this.totalBar = this.multi.create(Math.max(totalBytes, 1), 0, { name: `Total (${fileCount} files)`, speed: '', via: '' });
