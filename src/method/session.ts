@@ -86,7 +86,10 @@ export class MethodSession {
       const check = await hashFileAt(acquire.filename, acquire.expected.keys());
       const mismatch = [...acquire.expected].find(([type, value]) => check.hashes.has(type) && check.hashes.get(type) !== value);
       if (check.size === acquire.size && !mismatch) {
-        return this.say(201, 'URI Done', [['URI', acquire.uri], ['Filename', acquire.filename], ['Size', check.size], ...doneHashFields(check)], acquire.uri);
+        this.say(201, 'URI Done', [['URI', acquire.uri], ['Filename', acquire.filename], ['Size', check.size], ...doneHashFields(check)], acquire.uri);
+        const torrent = entry.file.torrent;
+        if (torrent) (await this.torrents)?.seeding?.record({ file: entry.file, infoHash: torrent.infoHash });
+        return;
       }
       problem = mismatch ? `its ${mismatch[0]} at ${acquire.filename} is not the index's` : `it is ${check.size} bytes at ${acquire.filename}, not ${acquire.size}`;
     } catch (error) {

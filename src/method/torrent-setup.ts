@@ -6,6 +6,7 @@ import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt
 import { Batcher } from './batcher.js';
 import { makeOwnDir } from './own-dir.js';
 import { becomeUser, sandboxUser } from './privileges.js';
+import { startSeedAgent, type HandedFile } from './seed-handoff.js';
 import { SourceManifests } from './source-manifests.js';
 import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from './torrent-batch.js';
 
@@ -23,6 +24,8 @@ export interface TorrentSetup {
   enabled: boolean;
   manifests: SourceManifests;
   batcher: Batcher<BatchEntry>;
+  /** Files answered 201 go here when `seed.enabled`: to the seeding daemon once the run is over. */
+  seeding?: { record(handed: HandedFile): void };
 }
 
 /**
@@ -56,6 +59,10 @@ export async function prepareTorrents(
       config = { ...config, 'torrent.enabled': false };
     }
   }
+  // Started while still root: the sandbox user can reach neither the state directory nor the daemon.
+  const seeding = config['torrent.enabled'] && config['seed.enabled'] && !drop.problem
+    ? startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
+    : undefined;
   const problem = drop.problem ?? (drop.user ? becomeUser(drop.user) : undefined);
   if (problem) {
     // Never BitTorrent as root: APT's own method, which sandboxes itself, fetches everything.
@@ -66,6 +73,7 @@ export async function prepareTorrents(
   const batch: BatchSettings = { config, network, archivesPartial, partial };
   return {
     enabled: config['torrent.enabled'],
+    ...(seeding ? { seeding } : {}),
     manifests: new SourceManifests({
       network,
       manifestUrl: config.manifest || undefined,

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -18,6 +18,7 @@ import { TestMirror } from '../helpers/mirror.js';
 import type { Proc } from '../helpers/proc.js';
 import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { publishWithTracker, seedDir, startAria2Seeder } from '../helpers/swarm.js';
+import { poll } from '../helpers/wait.js';
 import { METHOD } from '../method/method-client.js';
 
 const run = promisify(execFile);
@@ -61,13 +62,13 @@ describe('APT frontends through the method', () => {
     repo?.dispose();
   });
 
-  const fresh = async () => {
+  const fresh = async (extra: Record<string, unknown> = {}) => {
     const box = createSandbox(`torrent+${mirror.url}`);
     boxes.push(box);
     appendFileSync(join(box.dir, 'apt.conf'), `Dir::Bin::Methods::torrent+http "${METHOD}";\n`);
     box.env = { ...box.env, APT_TORRENT_SYSCONFDIR: join(box.dir, 'no-etc') };
     const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
-    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), torrent: { webSeedDelay: 30 } }));
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), torrent: { webSeedDelay: 30 }, ...extra }));
     await aptUpdate(box);
     return box;
   };
@@ -82,6 +83,19 @@ describe('APT frontends through the method', () => {
     const size = repo.bytes('bigfront').length;
     assert.ok(servedSince(mark, 'bigfront') < size * 0.2, `the mirror served ${servedSince(mark, 'bigfront')} of ${size} bytes`);
     assert.equal(servedSince(mark, 'smallfront'), repo.bytes('smallfront').length);
+  });
+
+  it('with seed.enabled, what came by BitTorrent is handed to the seeder once APT has it, checked where APT put it', async () => {
+    const box = await fresh();
+    const config = JSON.parse(readFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), 'utf8'));
+    writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ ...config, seed: { ...config.seed, enabled: true } }));
+    await run('apt-get', ['install', '-y', '--download-only', 'bigfront', 'smallfront'], { env: box.env, timeout: 120_000 });
+    const pendingPath = join(config.stateDir, 'pending-seeds.json');
+    assert.ok(await poll(() => existsSync(pendingPath), 20_000), 'the hand-over was recorded');
+    const pending = JSON.parse(readFileSync(pendingPath, 'utf8')) as Array<{ package: string; path: string; sha256: string }>;
+    assert.deepEqual(pending.map((entry) => entry.package), ['bigfront'], 'only what came by BitTorrent');
+    assert.equal(pending[0]!.path, join(box.archives, debName('bigfront')));
+    assert.equal(pending[0]!.sha256, sha256(repo.bytes('bigfront')));
   });
 
   it('python3-apt (the unattended-upgrades path): fetch_archives puts the verified .deb in the cache', async () => {
