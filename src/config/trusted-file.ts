@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { lstat, open, realpath } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /**
  * Read a configuration file the way a root process must: only when root
@@ -11,12 +11,9 @@ import { dirname } from 'node:path';
  * Returns the text, or the reason it is not to be trusted.
  */
 export async function readTrustedFile(path: string): Promise<{ text: string } | { untrusted: string }> {
+  const untrusted = await untrustedPath(path);
+  if (untrusted) return { untrusted };
   const real = await realpath(path);
-  for (let dir = dirname(real); ; dir = dirname(dir)) {
-    const reason = untrustedReason(await lstat(dir), true);
-    if (reason) return { untrusted: `its directory ${dir} ${reason}` };
-    if (dir === dirname(dir)) break;
-  }
   // Opened without following a link and checked on the open descriptor, so
   // the file cannot be swapped between the check and the read.
   const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -27,6 +24,23 @@ export async function readTrustedFile(path: string): Promise<{ text: string } | 
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Why another user could change what `path` names, or undefined when only
+ * root can: the directories above the name as given (a symlink there is
+ * the directory owner's choice) and above the file it leads to.
+ */
+export async function untrustedPath(path: string): Promise<string | undefined> {
+  const real = await realpath(path);
+  for (const start of new Set([dirname(resolve(path)), dirname(real)])) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const reason = untrustedReason(await lstat(dir), true);
+      if (reason) return `its directory ${dir} ${reason}`;
+      if (dir === dirname(dir)) break;
+    }
+  }
+  return undefined;
 }
 
 interface Owned {

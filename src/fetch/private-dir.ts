@@ -60,7 +60,18 @@ export async function openPrivateDir(partial: string, uid = process.getuid?.() ?
       continue;
     }
     const viaFd = `/proc/self/fd/${handle.fd}`;
-    const path = (await lstat(viaFd).then(() => true, () => false)) ? viaFd : dir;
+    let path = viaFd;
+    if (!(await lstat(viaFd).then(() => true, () => false))) {
+      // Without /proc the name is all there is: safe only if no one else can rename it.
+      const parent = await lstat(partial);
+      if (parent.uid !== uid || (parent.mode & 0o022) !== 0) {
+        await handle.close();
+        throw new AptTorrentError('E_LOCKED', `cannot keep partial files safely in ${partial}: another user can change it and /proc is not mounted`, {
+          hint: 'mount /proc (apt-torrent reaches its own directory there through an open descriptor), or run apt-torrent where /proc is available',
+        });
+      }
+      path = dir;
+    }
     shownPrefixes.set(path, dir);
     return {
       path,

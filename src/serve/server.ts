@@ -142,7 +142,8 @@ async function onDemand(request: IncomingMessage, response: ServerResponse, file
     if (error instanceof BusyError) return plain(response, 503, `busy: ${error.message}; try again shortly\n`, { 'Retry-After': '5' });
     if (!(error instanceof MismatchError)) throw error;
     context.options.log(`error: ${error.message}`);
-    plain(response, 500, `${error.message}\n`);
+    // The details (a size and SHA256 of a file on disk) go to the log, not to whoever asked.
+    plain(response, 500, 'no torrent can be made for this file now; the server log says why\n');
   }
 }
 

@@ -4,6 +4,7 @@
  * method. The record of the original bytes is written before any file, so
  * that `disable` can undo whatever part of it happened.
  */
+import { lstat } from 'node:fs/promises';
 import type { Apt } from '../apt/apt.js';
 import { AptTorrentError } from '../errors.js';
 import { APT_PIPELINE_DEPTH, renderConf, type ConfContent } from './conf-file.js';
@@ -12,6 +13,7 @@ import { chooseMethods, type MethodChoice } from './method-choice.js';
 import { planEnable, type EnablePlan } from './plan-enable.js';
 import { serializeRecord } from './record.js';
 import { methodFacts, readAptSetup, readConfState, readRecord, readSources, recordPath } from './system.js';
+import { untrustedPath, untrustedReason } from '../config/trusted-file.js';
 
 export interface EnableOptions {
   apt: Apt;
@@ -64,6 +66,7 @@ export async function enable(options: EnableOptions): Promise<EnableResult> {
   };
   if (plan.state !== 'switch') return result;
   checkMethods(methods);
+  await checkMethodsTrusted(methods);
   if (options.dryRun) return result;
 
   await replaceFile(result.recordPath, serializeRecord(plan.record), { mode: 0o600 });
@@ -83,6 +86,24 @@ export async function enable(options: EnableOptions): Promise<EnableResult> {
 }
 
 /** A source switched to a method APT cannot run breaks every `apt-get update`: refuse first. */
+/**
+ * As root, a method this command registers must be one only root can
+ * change: APT runs it as root on every later download, so a checkout in a
+ * user's home (or APT_TORRENT_METHOD pointing there, under `sudo -E`) would
+ * hand that user root.
+ */
+async function checkMethodsTrusted(methods: MethodChoice[]): Promise<void> {
+  if (process.geteuid?.() !== 0) return;
+  for (const method of methods.filter((each) => each.how === 'registered')) {
+    const reason = await untrustedPath(method.path).catch((error: Error) => `cannot be checked (${error.message})`) ??
+      await lstat(method.path).then((stats) => untrustedReason(stats, false), () => 'does not exist');
+    if (!reason) continue;
+    throw new AptTorrentError('E_NO_METHOD', `will not register ${method.path} as APT's ${method.scheme} method: ${reason.startsWith('its ') ? reason : `it ${reason}`}, and APT would run it as root`, {
+      hint: 'install apt-torrent system-wide (its package puts the method into APT\'s methods directory), or use a checkout that root alone can change',
+    });
+  }
+}
+
 function checkMethods(methods: MethodChoice[]): void {
   for (const method of methods) {
     if (method.state === 'executable' && !/["\n]/.test(method.path)) continue;

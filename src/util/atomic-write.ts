@@ -39,8 +39,8 @@ export async function writeNewFile(temporary: string, data: string | Uint8Array,
   const handle = await open(temporary, flags, mode);
   try {
     await handle.writeFile(data);
-    // open() applied the umask; the caller asked for this mode exactly.
-    await handle.chmod(mode);
+    // open() applied the umask; a file that replaces another takes that one's mode exactly.
+    if (owner) await handle.chmod(mode);
     if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) await handle.chown(owner.uid, owner.gid);
     await handle.sync();
   } catch (error) {

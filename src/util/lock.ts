@@ -16,6 +16,8 @@ export interface Lock {
 }
 
 function alive(pid: number): boolean {
+  // Our own pid in a lock we are only now taking was an earlier process's (a container restarts at low pids).
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;

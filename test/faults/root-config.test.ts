@@ -58,6 +58,19 @@ describe('configuration read as root', { skip: isRoot ? false : 'needs root to h
     assert.match(warnings.join('\n'), /elsewhere belongs to uid 65534/);
   });
 
+  it('skips a symlink in a user directory even when it leads to a root-only file (no reading /etc/shadow as config)', async () => {
+    const { root, env } = layers();
+    const secret = join(root, 'secret');
+    writeFileSync(secret, 'root:$y$hash:19000:0:99999:7:::\n', { mode: 0o600 });
+    symlinkSync(secret, join(root, 'home/.config/apt-torrent/config.json'));
+    chownSync(join(root, 'home/.config/apt-torrent'), NOBODY, NOBODY);
+    const warnings: string[] = [];
+    await loadConfig({ env, uid: 0, warn: (message) => warnings.push(message) });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /config\.json is skipped: its directory .*apt-torrent belongs to uid 65534/);
+    assert.doesNotMatch(warnings[0]!, /\$y\$/);
+  });
+
   it('refuses an explicit --config that is not root-owned, naming the file and the fix', async () => {
     const { root, env } = layers();
     const file = join(root, 'mine.json');

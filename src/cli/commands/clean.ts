@@ -2,7 +2,7 @@ import { Apt } from '../../apt/apt.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
-import { terminalSafe } from '../../util/terminal-text.js';
+import { oneLine, terminalSafe } from '../../util/terminal-text.js';
 
 export const cleanCommand: CommandSpec = {
   name: 'clean',
@@ -38,7 +38,7 @@ export const cleanCommand: CommandSpec = {
       if (!quiet) context.stdout.write(seeded === 0 ? 'Nothing is seeded.\n' : `Nothing to clean: the ${seeded} seeded file(s) are all still in the Packages indexes.\n`);
       return EXIT.ok;
     }
-    for (const line of cleanReport(decision, removed, dryRun)) context.stdout.write(`${line}\n`);
+    for (const line of cleanReport(decision, removed, dryRun)) context.stdout.write(terminalSafe(`${oneLine(line)}\n`));
     return EXIT.ok;
   },
 };

@@ -3,7 +3,7 @@ import { AptTorrentError, EXIT } from '../../errors.js';
 import type { ChangeCommand } from '../../seed/protocol.js';
 import { formatBytes } from '../../util/size.js';
 import type { CommandSpec, Context } from '../command.js';
-import { terminalSafe } from '../../util/terminal-text.js';
+import { oneLine, terminalSafe } from '../../util/terminal-text.js';
 
 async function socketOf(context: Context): Promise<string> {
   return (await loadConfig({ env: context.env, file: context.configFile }))['seed.socket'];
@@ -46,9 +46,9 @@ function change(name: ChangeCommand, summary: string): CommandSpec {
       }
       const { sendRequest } = await import('../../seed/control-client.js');
       const response = await sendRequest(await socketOf(context), { cmd: name, targets: input.args, all });
-      for (const torrent of response.torrents ?? []) context.stdout.write(`${verbs[name]} ${torrent.package} ${torrent.version}: ${torrent.state}\n`);
+      for (const torrent of response.torrents ?? []) context.stdout.write(terminalSafe(`${verbs[name]} ${oneLine(`${torrent.package} ${torrent.version}`)}: ${oneLine(String(torrent.state))}\n`));
       for (const item of response.removed ?? []) {
-        context.stdout.write(`${verbs[name]} ${item.package} ${item.version} and removed it from the store (${formatBytes(item.freed)} freed)\n`);
+        context.stdout.write(terminalSafe(`${verbs[name]} ${oneLine(`${item.package} ${item.version}`)} and removed it from the store (${formatBytes(item.freed)} freed)\n`));
       }
       return EXIT.ok;
     },

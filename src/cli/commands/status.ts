@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { AptTorrentError, EXIT } from '../../errors.js';
 import type { SeederState } from '../../switch/format.js';
 import type { CommandSpec } from '../command.js';
+import { terminalSafe } from '../../util/terminal-text.js';
 
 /** Whether the seeding daemon answers on its socket, within a second. */
 async function probeSeeder(socket: string): Promise<SeederState> {
@@ -29,8 +30,9 @@ export const statusCommand: CommandSpec = {
       switchStatus({ apt: new Apt(context.aptOptions, context.env), env: context.env, stateDir: config.stateDir }),
       probeSeeder(config['seed.socket']),
     ]);
-    if (input.options.json) context.stdout.write(`${JSON.stringify({ ...status, seeder }, null, 2)}\n`);
-    else context.stdout.write(`${statusReport(status, seeder).join('\n')}\n`);
+    // JSON.stringify leaves C1 and bidi characters raw; as \u escapes they are the same JSON.
+    if (input.options.json) context.stdout.write(terminalSafe(`${JSON.stringify({ ...status, seeder }, null, 2)}\n`));
+    else context.stdout.write(terminalSafe(`${statusReport(status, seeder).join('\n')}\n`));
     return EXIT.ok;
   },
 };
