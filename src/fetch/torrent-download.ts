@@ -45,6 +45,8 @@ export class TorrentDownload {
   private watchTimer?: NodeJS.Timeout;
   private readonly fillAbort = new AbortController();
   private filling = false;
+  /** The HTTP fill in flight, awaited before the download is called over. */
+  private fillRun?: Promise<void>;
   private settled = false;
   private settle: (error?: unknown) => void = () => {};
 
@@ -76,9 +78,11 @@ export class TorrentDownload {
         clearInterval(this.gateTimer);
         clearInterval(this.watchTimer);
         signal?.removeEventListener('abort', onAbort);
-        if (this.filling) this.fillAbort.abort();
-        if (error) reject(error);
-        else resolve();
+        const finish = () => (error ? reject(error) : resolve());
+        if (!this.fillRun) return finish();
+        // The caller hashes and moves the file next: no write of the fill may land after that.
+        this.fillAbort.abort();
+        this.fillRun.then(finish, finish);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.handle.onDone(() => this.settle());
@@ -131,7 +135,7 @@ export class TorrentDownload {
     const pieceLength = this.handle.pieceLength;
     const ranges = splitRanges(missingRanges(this.file.size, pieceLength, (index) => this.handle.has(index)), maxWebConns, pieceLength);
     this.filling = true;
-    fillRanges(this.file.uri, this.path, ranges, maxWebConns, {
+    this.fillRun = fillRanges(this.file.uri, this.path, ranges, maxWebConns, {
       ...this.options.http,
       signal: this.fillAbort.signal,
       onBytes: (count) => {
@@ -145,6 +149,7 @@ export class TorrentDownload {
       },
       (error) => {
         this.filling = false;
+        this.fillRun = undefined;
         debug('%s: HTTP fill failed: %s', this.file.cacheName, (error as Error).message);
         if (this.fillAbort.signal.aborted) return;
         const full = this.diskFull(error);
