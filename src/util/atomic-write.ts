@@ -4,9 +4,9 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
-  /** Permissions of the new file, exactly (the umask does not apply); 0o644 unless given. */
+  /** Permissions of the new file (the umask applies, unless keepModeAndOwner); 0o644 unless given. */
   mode?: number;
-  /** When the file exists, the new one gets its mode and owner (an admin's 0640 sources file stays so). */
+  /** The new file gets the old one's mode and owner (an admin's 0640 sources file stays so), or `mode` exactly when there is none. */
   keepModeAndOwner?: boolean;
 }
 
@@ -34,13 +34,13 @@ export function isTemporaryName(name: string): boolean {
  * symbolic link planted at that name is refused rather than followed), write
  * `data` and fsync it. On failure the temporary file is removed.
  */
-export async function writeNewFile(temporary: string, data: string | Uint8Array, mode = 0o644, owner?: { uid: number; gid: number }): Promise<void> {
+export async function writeNewFile(temporary: string, data: string | Uint8Array, mode = 0o644, owner?: { uid: number; gid: number }, exactMode = false): Promise<void> {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const handle = await open(temporary, flags, mode);
   try {
     await handle.writeFile(data);
-    // open() applied the umask; a file that replaces another takes that one's mode exactly.
-    if (owner) await handle.chmod(mode);
+    // open() applied the umask; a file kept like the one it replaces (an APT sources or conf file) gets its mode exactly.
+    if (exactMode) await handle.chmod(mode);
     if (owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) await handle.chown(owner.uid, owner.gid);
     await handle.sync();
   } catch (error) {
@@ -77,7 +77,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
       owner = { uid: old.uid, gid: old.gid };
     }
   }
-  await writeNewFile(temporary, data, mode, owner);
+  await writeNewFile(temporary, data, mode, owner, options.keepModeAndOwner === true);
   try {
     await rename(temporary, path);
   } catch (error) {
