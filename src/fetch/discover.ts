@@ -95,6 +95,9 @@ async function releaseVerdict(source: AptSource, bytes: Buffer) {
   return undefined;
 }
 
+/** A detached signature is a few hundred bytes; even many signatures fit in this. */
+const SIGNATURE_BYTES = 1024 * 1024;
+
 /** gpgv says a few lines; more is kept from no program. */
 const GPGV_OUTPUT = 1024 * 1024;
 
@@ -102,7 +105,7 @@ const GPGV_OUTPUT = 1024 * 1024;
 async function signatureProblem(signatureUrl: string, data: Buffer, options: DiscoverOptions): Promise<string | undefined> {
   let signature;
   try {
-    signature = await fetchCached(signatureUrl, { network: options.network, timeoutMs: options.timeoutMs, signal: options.signal });
+    signature = await fetchCached(signatureUrl, { network: options.network, timeoutMs: options.timeoutMs, signal: options.signal, maxBytes: SIGNATURE_BYTES });
   } catch (error) {
     return `its signature ${signatureUrl} cannot be fetched (${(error as Error).message})`;
   }

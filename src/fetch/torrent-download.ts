@@ -131,7 +131,7 @@ export class TorrentDownload {
     const pieceLength = this.handle.pieceLength;
     const ranges = splitRanges(missingRanges(this.file.size, pieceLength, (index) => this.handle.has(index)), maxWebConns, pieceLength);
     this.filling = true;
-    fillRanges(this.file.uri, this.path, ranges, maxWebConns, {
+    fillRanges(this.file.uri, this.path, this.file.size, ranges, maxWebConns, {
       ...this.options.http,
       signal: this.fillAbort.signal,
       onBytes: (count) => {

@@ -88,13 +88,13 @@ describe('network faults, one file through fetchVerified', () => {
     withFault({ kind: 'drip', times: 1 });
     const started = Date.now();
     const options = { retries: 2, timeoutMs: 3000, agentsFor: () => agents, sleep: async () => {}, lowSpeed: { bytesPerSecond: 100, seconds: 1 } };
-    await fillRanges(`${mirror.url}pool/f.deb`, partial, [[0, body.length - 1]], 1, options);
+    await fillRanges(`${mirror.url}pool/f.deb`, partial, body.length, [[0, body.length - 1]], 1, options);
     assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
     assert.deepEqual(readFileSync(partial), body);
     assert.equal(mirror.requests.length, 2);
     assert.match(ranges()[1]!, new RegExp(`^bytes=[1-9]\\d*-${body.length - 1}$`));
     withFault({ kind: 'drip', times: 100 });
-    await assert.rejects(fillRanges(`${mirror.url}pool/f.deb`, partial, [[0, body.length - 1]], 1, { ...options, retries: 1 }), /the transfer stayed below 100 bytes\/s for 1 s/);
+    await assert.rejects(fillRanges(`${mirror.url}pool/f.deb`, partial, body.length, [[0, body.length - 1]], 1, { ...options, retries: 1 }), /the transfer stayed below 100 bytes\/s for 1 s/);
   });
 
   it('a Content-Length longer than the body (then a cut connection): the file still verifies', async () => {
