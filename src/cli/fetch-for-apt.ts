@@ -134,8 +134,7 @@ function httpSettings(config: Config, network: Network, signal: AbortSignal) {
     retries: config['http.retries'],
     timeoutMs: config['http.timeout'] * 1000,
     lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-    agentsFor: network.agentsFor,
-    headersFor: network.headersFor,
+    network,
     signal,
   };
 }

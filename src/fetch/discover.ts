@@ -9,6 +9,7 @@ import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
 import { checkAgainstRelease } from './release-check.js';
 import { validateManifest } from '../manifest/validate.js';
 import { runCapture } from '../util/run.js';
+import { redactUri } from '../apt/auth-conf.js';
 
 export interface DiscoverOptions {
   network: Network;
@@ -44,7 +45,7 @@ export async function discoverManifests(sources: readonly AptSource[], options: 
 
 async function loadOne(url: string, source: AptSource | undefined, options: DiscoverOptions, explicit: boolean): Promise<TrustedManifest | undefined> {
   const fallback = (reason: string) => {
-    options.warn(`manifest ${url}: ${reason}; its files come over HTTP`);
+    options.warn(`manifest ${redactUri(url)}: ${reason}; its files come over HTTP`);
     return undefined;
   };
   let fetched;
@@ -107,9 +108,9 @@ async function signatureProblem(signatureUrl: string, data: Buffer, options: Dis
   try {
     signature = await fetchCached(signatureUrl, { network: options.network, timeoutMs: options.timeoutMs, signal: options.signal, maxBytes: SIGNATURE_BYTES });
   } catch (error) {
-    return `its signature ${signatureUrl} cannot be fetched (${(error as Error).message})`;
+    return `its signature ${redactUri(signatureUrl)} cannot be fetched (${(error as Error).message})`;
   }
-  if (!signature) return `is not signed (no ${signatureUrl}) but a keyring is configured`;
+  if (!signature) return `is not signed (no ${redactUri(signatureUrl)}) but a keyring is configured`;
   const dir = await mkdtemp(join(tmpdir(), 'apt-torrent-gpgv-'));
   try {
     await writeFile(join(dir, 'manifest.json'), data);

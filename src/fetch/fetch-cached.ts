@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactUri } from '../apt/auth-conf.js';
 import type { Network } from './network.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -52,11 +53,12 @@ export async function fetchCached(
     }
   }
   const { default: got, CancelError } = await import('got');
+  const network = options.network.requestOptions(url);
   const request = got(url, {
-    agent: options.network.agentsFor(url),
+    ...network,
     headers: {
       'user-agent': 'apt-torrent',
-      ...options.network.headersFor(url),
+      ...network.headers,
       ...(cached && meta.etag ? { 'if-none-match': meta.etag } : {}),
       ...(cached && meta.lastModified ? { 'if-modified-since': meta.lastModified } : {}),
     },
@@ -84,7 +86,7 @@ export async function fetchCached(
     // The cache only saves a download; a read-only state dir must not fail the install.
     try {
       await writeFileAtomic(bodyPath, response.body);
-      await writeFileAtomic(metaPath, JSON.stringify({ url, etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
+      await writeFileAtomic(metaPath, JSON.stringify({ url: redactUri(url), etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
     } catch {
       // not cached this time
     }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import got from 'got';
 import { rangeHonoured, RangeIgnoredError, StalledError, type HttpOptions } from './http.js';
 import { TooLargeError } from './hashing-writer.js';
+import { unfollowedRedirect } from './redirect-policy.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
 import { forEachBounded } from '../util/pool.js';
 
@@ -86,17 +87,23 @@ export async function fillRanges(uri: string, path: string, size: number, ranges
  * another range than asked is refused before a byte is written.
  */
 async function fetchRange(uri: string, cursor: Cursor, size: number, file: FileHandle, options: HttpOptions, claimWhole: () => boolean): Promise<void> {
+  const network = options.network.requestOptions(uri);
   const stream = got.stream(uri, {
-    agent: options.agentsFor(uri),
+    ...network,
     retry: { limit: 0 },
     decompress: false,
     timeout: { connect: options.timeoutMs, response: options.timeoutMs, socket: options.timeoutMs },
-    headers: { 'accept-encoding': 'identity', 'user-agent': 'apt-torrent', range: `bytes=${cursor.position}-${cursor.end}`, ...options.headersFor?.(uri) },
+    headers: { 'accept-encoding': 'identity', 'user-agent': 'apt-torrent', range: `bytes=${cursor.position}-${cursor.end}`, ...network.headers },
     signal: options.signal,
   });
   let whole = false;
   let refused: Error | undefined;
   stream.once('response', (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
+    refused = unfollowedRedirect(response.statusCode, response.headers.location, uri);
+    if (refused) {
+      stream.destroy();
+      return;
+    }
     if (rangeHonoured(response.statusCode, response.headers['content-range'], cursor.position)) return;
     if (response.statusCode === 206) {
       // Another range than asked for: not one byte of it is written; tried again.

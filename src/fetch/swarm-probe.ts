@@ -37,9 +37,10 @@ export async function routeEmptySwarms(
   const answers = await Promise.all([...byScrape].map(async ([url, hashes]) => {
     try {
       const query = scrapeQuery(url, [...hashes]);
+      const options = network.requestOptions(query);
       const request = got(query, {
-        agent: network.agentsFor(query),
-        headers: { 'user-agent': 'apt-torrent', ...network.headersFor(query) },
+        ...options,
+        headers: { 'user-agent': 'apt-torrent', ...options.headers },
         responseType: 'buffer',
         retry: { limit: 0 },
         timeout: { request: timeoutMs },

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AptTorrentError } from '../../src/errors.js';
 import { fetchCached } from '../../src/fetch/fetch-cached.js';
-import { fetchVerified, keepAliveAgents, type HttpOptions } from '../../src/fetch/http.js';
+import { fetchVerified, type HttpOptions } from '../../src/fetch/http.js';
+import { directNetwork } from '../../src/fetch/network.js';
 import { fillRanges } from '../../src/fetch/range-fill.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { sha256 } from '../helpers/hash.js';
@@ -49,7 +50,7 @@ describe('a mirror answering with more than the file', () => {
   const root = tempDir('bounds');
   const body = randomBytes(MiB);
   const mirror = new TestMirror(root);
-  const agents = keepAliveAgents(8);
+  const network = directNetwork(8);
   let work: string;
   let partial: string;
 
@@ -70,7 +71,7 @@ describe('a mirror answering with more than the file', () => {
   });
   afterEach(() => removeTempDir(work));
 
-  const options = (extra: Partial<HttpOptions> = {}): HttpOptions => ({ retries: 2, timeoutMs: 3000, agentsFor: () => agents, sleep: async () => {}, ...extra });
+  const options = (extra: Partial<HttpOptions> = {}): HttpOptions => ({ retries: 2, timeoutMs: 3000, network, sleep: async () => {}, ...extra });
   const uri = () => `${mirror.url}pool/f.deb`;
   /** The missing pieces of a 1 MiB torrent in 64 KiB pieces, as a torrent's fill asks for them over 8 connections. */
   const eightRanges: Array<[number, number]> = Array.from({ length: 8 }, (_, index) => [index * 131_072, index * 131_072 + 131_071]);
@@ -126,7 +127,6 @@ describe('a mirror answering with more than the file', () => {
   });
 
   it('a local file: URL that is a device or too large is refused, not read whole', async () => {
-    const network = { agentsFor: () => agents, headersFor: () => ({}) };
     await assert.rejects(fetchCached('file:///dev/zero', { network, timeoutMs: 1000 }), /not a regular file/);
     const big = join(work, 'big.torrent');
     writeFileSync(big, Buffer.alloc(2 * MiB));

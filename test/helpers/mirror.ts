@@ -33,7 +33,9 @@ export type Fault =
    * without end), with no Content-Length unless `declare`: a mirror whose
    * answer is longer than the file.
    */
-  | { kind: 'longer'; extra: number; declare?: boolean };
+  | { kind: 'longer'; extra: number; declare?: boolean }
+  /** Answer with a redirect (302 unless given) to `location`. */
+  | { kind: 'redirect'; location: string; status?: number };
 
 export interface Request {
   path: string;
@@ -106,6 +108,11 @@ export class TestMirror {
       active.times -= 1;
       record.status = active.status;
       response.writeHead(active.status).end();
+      return;
+    }
+    if (active?.kind === 'redirect') {
+      record.status = active.status ?? 302;
+      response.writeHead(record.status, { location: active.location }).end();
       return;
     }
     if (active?.kind === 'longer') {
