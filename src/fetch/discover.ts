@@ -7,6 +7,7 @@ import type { Network } from './network.js';
 import { fetchCached } from './fetch-cached.js';
 import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
 import { checkAgainstRelease } from './release-check.js';
+import { trustReason, type TrustReason } from './manifest-trust.js';
 import { validateManifest } from '../manifest/validate.js';
 import { runCapture } from '../util/run.js';
 import { redactUri } from '../apt/auth-conf.js';
@@ -22,6 +23,19 @@ export interface DiscoverOptions {
   signal?: AbortSignal;
   /** Told once per manifest that cannot be used; its files then come over HTTP. */
   warn(message: string): void;
+  /** Told what became of each manifest looked for (for `plan`). */
+  report?(outcome: ManifestOutcome): void;
+}
+
+/** What became of one manifest: none published, one that cannot be used, or one that can (and what vouches for it). */
+export interface ManifestOutcome {
+  url: string;
+  /** The source it was looked for; undefined for a manifest given for all sources. */
+  source?: AptSource;
+  state: 'absent' | 'unusable' | 'found';
+  /** Why it cannot be used ('unusable'). */
+  problem?: string;
+  trustedBy?: TrustReason;
 }
 
 /** The URL where a source's manifest is published. */
@@ -46,6 +60,7 @@ export async function discoverManifests(sources: readonly AptSource[], options: 
 async function loadOne(url: string, source: AptSource | undefined, options: DiscoverOptions, explicit: boolean): Promise<TrustedManifest | undefined> {
   const fallback = (reason: string) => {
     options.warn(`manifest ${redactUri(url)}: ${reason}; its files come over HTTP`);
+    options.report?.({ url, source, state: 'unusable', problem: reason });
     return undefined;
   };
   let fetched;
@@ -55,7 +70,11 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
     return fallback(`cannot be fetched (${(error as Error).message})`);
   }
   // A mirror without a manifest is normal; only a manifest asked for by name deserves a warning.
-  if (!fetched) return explicit ? fallback('not found') : undefined;
+  if (!fetched) {
+    if (explicit) return fallback('not found');
+    options.report?.({ url, source, state: 'absent' });
+    return undefined;
+  }
 
   let json: unknown;
   try {
@@ -66,17 +85,23 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
   const { manifest, problems } = validateManifest(json);
   if (!manifest) return fallback(`does not follow the manifest schema: ${problems.slice(0, 3).join('; ')}`);
 
+  let inRelease = false;
   if (source) {
     const verdict = await releaseVerdict(source, fetched.bytes);
     if (verdict?.kind === 'mismatch') {
       return fallback(`does not match the SHA256 listed for it in the suite's signed Release (expected ${verdict.expected}, got ${verdict.got})`);
     }
+    inRelease = verdict?.kind === 'match';
   }
   if (options.keyring) {
     const problem = await signatureProblem(`${url}.gpg`, fetched.bytes, options);
     if (problem) return fallback(problem);
   }
+  const trustedBy = trustReason({ url, inRelease, signed: options.keyring !== undefined, authenticated: options.network.authenticates(url) });
+  options.report?.({ url, source, state: 'found', trustedBy });
   return {
+    url,
+    trustedBy,
     repoUri: source?.repoUri,
     release: source?.release,
     torrentBase: source ? source.repoUri : manifest.archive,

@@ -35,7 +35,7 @@ describe('a login in a source URI', () => {
     site = await ServedArchive.start([{ name: 'bigsecret', version: '1.0', payload: 1_300_000 }, { name: 'smallsecret', version: '1.0', payload: 20_000 }]);
     const published = await runCli(['publish', '--archive-root', site.archive.root, '--suite', 'stable', '--base-url', site.mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
-    site.archive.release();
+    site.archive.releaseWithManifest();
     site.mirror.login = { user: 'builder', password: SECRET };
     withLogin = site.mirror.url.replace('http://', `http://builder:${SECRET}@`);
     box = await site.sandbox((sandbox) => {

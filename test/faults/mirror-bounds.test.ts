@@ -141,7 +141,7 @@ describe('a torrent\'s HTTP fill through the CLI, from a mirror answering 400 Mi
     // No tracker: nobody can have the file, so the mirror fills it at once over HTTP ranges.
     const published = await runCli(['publish', '--archive-root', site.archive.root, '--suite', 'stable', '--base-url', site.mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
-    site.archive.release();
+    site.archive.releaseWithManifest();
   });
   after(() => site?.stop());
 

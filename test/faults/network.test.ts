@@ -152,6 +152,7 @@ describe('network faults through the CLI', () => {
     // bigdrip goes by BitTorrent (no tracker: the mirror serves it at once, over HTTP ranges and as web seed).
     const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
+    repo.releaseWithManifest();
   });
   after(() => site?.stop());
   /** A sandbox whose apt-torrent reads `config`. */
