@@ -42,6 +42,8 @@ say(`The mirror: nginx on ${mirror.url}`);
 
 say(`apt-torrent publish (the mirror operator's side): the files worth a torrent, tracker ${announce}`);
 cli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--tracker', announce, '--min-size', '1MiB']);
+say('Release regenerated listing the manifest, as the operator re-signs it: clients then trust its tracker');
+repo.releaseWithManifest();
 
 const tracker = await startServe(['--archive-root', repo.root, '--tracker'], `127.0.0.1:${trackerPort}`);
 const procs: Proc[] = [];

@@ -1,6 +1,7 @@
 import { AptTorrentError } from '../errors.js';
 import { runCapture, runInteractive } from '../util/run.js';
 import { parseAptConfigDump, parseAptConfigShell } from './apt-config.js';
+import { splitLogin, type AuthEntry } from './auth-conf.js';
 import { parsePrintUris, type AptUri } from './print-uris.js';
 
 /** The apt-get verbs apt-torrent resolves and runs. */
@@ -47,6 +48,9 @@ export function releaseFilesBeside(indexFile: string, metaKey: string): string[]
  * reaches them through the environment, exactly as with apt-get itself.
  */
 export class Apt {
+  /** Logins taken out of the URIs APT printed (`http://user:pass@host/`), for the requests to those sources. */
+  private readonly logins: AuthEntry[] = [];
+
   constructor(
     private readonly options: readonly string[],
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -67,7 +71,23 @@ export class Apt {
         exitCode: result.code,
       });
     }
-    return parsePrintUris(result.stdout);
+    return parsePrintUris(result.stdout).map((uri) => ({ ...uri, uri: this.withoutLogin(uri.uri) }));
+  }
+
+  /**
+   * The logins that sources.list embeds in URIs, as auth.conf entries for
+   * those sources. Every URI this object hands out has its login taken out
+   * (so none is printed, or stored in apt-torrent's state); requests to it
+   * get the login from here.
+   */
+  sourceLogins(): readonly AuthEntry[] {
+    return this.logins;
+  }
+
+  private withoutLogin(uri: string): string {
+    const { uri: bare, entry } = splitLogin(uri);
+    if (entry && !this.logins.some((known) => JSON.stringify(known) === JSON.stringify(entry))) this.logins.push(entry);
+    return bare;
   }
 
   /** APT's archive cache, its partial directory and its lists directory, with `-o` applied. */
@@ -127,7 +147,7 @@ export class Apt {
       .filter((line) => line.includes('\t'))
       .map((line) => {
         const [file, repoUri, release = '', metaKey = ''] = line.split('\t') as [string, string, string?, string?];
-        return { file, repoUri, release, releaseFiles: releaseFilesBeside(file, metaKey) };
+        return { file, repoUri: this.withoutLogin(repoUri), release, releaseFiles: releaseFilesBeside(file, metaKey) };
       });
   }
 

@@ -60,6 +60,44 @@ export function credentialsFor(uri: string, entries: readonly AuthEntry[]): { lo
   return undefined;
 }
 
+/**
+ * A URI without its `user:password@` part, and that login as an entry
+ * matching the URI's scheme, host, port and path (and what lies below it):
+ * sources.list may embed a login in a source's URI, which must then be sent
+ * as APT sends it, but never printed or stored with the URI.
+ * @example splitLogin('http://u:p@host/debian/') // { uri: 'http://host/debian/', entry: { scheme: 'http', host: 'host', port: '80', path: '/debian/', login: 'u', password: 'p' } }
+ */
+export function splitLogin(uri: string): { uri: string; entry?: AuthEntry } {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i.exec(uri);
+  if (!match) return { uri };
+  const bare = match[1]! + uri.slice(match[0].length);
+  let url: URL;
+  try {
+    url = new URL(bare);
+  } catch {
+    return { uri: bare };
+  }
+  const [login = '', ...rest] = match[2]!.split(':');
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const entry: AuthEntry = {
+    scheme,
+    host: url.hostname.toLowerCase(),
+    port: url.port || (scheme === 'https' ? '443' : '80'),
+    path: url.pathname,
+    login: decodeLogin(login),
+    password: decodeLogin(rest.join(':')),
+  };
+  return { uri: bare, entry };
+}
+
+function decodeLogin(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A URI fit for messages: any user:password part replaced. */
 export function redactUri(uri: string): string {
   return uri.replace(/^([a-z+]+:\/\/)[^/@]*@/i, '$1***@');

@@ -7,6 +7,7 @@ import { resolvePlan } from '../fetch/resolve.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { DownloadSummary } from '../fetch/download-all.js';
+import type { ManifestOutcome } from '../fetch/discover.js';
 import type { Network } from '../fetch/network.js';
 import type { Plan } from '../fetch/plan.js';
 import { acquireLock } from '../util/lock.js';
@@ -39,10 +40,12 @@ export interface FetchResult {
 }
 
 /**
- * Resolve with APT, then route to BitTorrent what a trusted manifest lists.
- * Manifest trouble is a warning (`warn`), never a failure: the files come over HTTP.
+ * Resolve with APT, then route to BitTorrent what a manifest lists, as far
+ * as trust and proxies allow. Manifest trouble is a warning (`warn`), never
+ * a failure: the files come over HTTP. What the policy keeps on HTTP is one
+ * notice per manifest or source (`notice`).
  */
-export async function planFetch(context: Context, verb: AptVerb, input: CommandInput, warn: (message: string) => void) {
+export async function planFetch(context: Context, verb: AptVerb, input: CommandInput, warn: (message: string) => void, notice: (message: string) => void = () => {}) {
   const config = await loadConfig({ env: context.env, file: context.configFile, flags: configFlags(input.options) });
   const apt = new Apt(context.aptOptions, context.env);
   // APT answers from other processes; meanwhile this one loads the HTTP stack (got is ~70 ms of start-up).
@@ -57,8 +60,11 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
   const network = await aptNetwork(apt, dirs, context.env, config['http.parallel']);
   at('network ready');
   let files = resolved.files;
+  const outcomes: ManifestOutcome[] = [];
   if (config['torrent.enabled'] && wanted.length > 0) {
-    const [{ discoverManifests }, { assignTorrents }] = await Promise.all([import('../fetch/discover.js'), import('../fetch/assign-torrents.js')]);
+    const [{ discoverManifests }, { assignTorrents }, { heldNotices }] = await Promise.all([
+      import('../fetch/discover.js'), import('../fetch/assign-torrents.js'), import('../fetch/held-notices.js'),
+    ]);
     const manifests = await discoverManifests(resolved.sources, {
       network,
       manifestUrl: config.manifest || undefined,
@@ -68,11 +74,26 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
       timeoutMs: Math.min(config['http.timeout'] * 1000, MANIFEST_TIMEOUT_MS),
       signal: context.signal,
       warn,
+      report: (outcome) => outcomes.push(outcome),
     });
-    files = assignTorrents(files, manifests, config['torrent.trackers']);
+    const notices = heldNotices(network);
+    files = assignTorrents(files, manifests, config['torrent.trackers'], {
+      untrusted: config['torrent.untrustedManifests'],
+      proxied: (file) => config['torrent.withProxy'] === 'off' && network.proxyFor(file.uri) !== undefined,
+      held: notices.held,
+    });
+    for (const message of notices.messages()) notice(message);
     at('manifests checked');
   }
-  return { apt, config, dirs, network, plan: { files, refused: resolved.refused } as Plan };
+  const { reportSources } = await import('../fetch/source-report.js');
+  const sources = reportSources(resolved.sources, outcomes, {
+    enabled: config['torrent.enabled'],
+    untrusted: config['torrent.untrustedManifests'],
+    ownTrackers: config['torrent.trackers'],
+    withProxy: config['torrent.withProxy'],
+    proxyFor: (uri) => network.proxyFor(uri),
+  });
+  return { apt, config, dirs, network, plan: { files, refused: resolved.refused } as Plan, sources };
 }
 
 /**
@@ -83,8 +104,8 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
   const quiet = input.options.quiet === true;
   const early: string[] = [];
   const downloadModule = import('../fetch/download-all.js');
-  const { apt, config, dirs, network, plan } = await planFetch(context, verb, input, (message) => early.push(message));
-  if (!quiet) for (const message of early) context.stderr.write(terminalSafe(`W: ${message}\n`));
+  const { apt, config, dirs, network, plan } = await planFetch(context, verb, input, (message) => early.push(`W: ${message}`), (message) => early.push(`N: ${message}`));
+  if (!quiet) for (const message of early) context.stderr.write(terminalSafe(`${message}\n`));
   let wanted = plan.files.filter((file) => file.route !== 'apt');
   if (wanted.length === 0) return { apt, config, plan };
 
@@ -134,8 +155,7 @@ function httpSettings(config: Config, network: Network, signal: AbortSignal) {
     retries: config['http.retries'],
     timeoutMs: config['http.timeout'] * 1000,
     lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-    agentsFor: network.agentsFor,
-    headersFor: network.headersFor,
+    network,
     signal,
   };
 }

@@ -61,6 +61,13 @@ const duration = (fallback: number, description: string): KeyDefinition<number> 
   parse: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : typeof value === 'string' ? parseDuration(value) : undefined),
 });
 
+const choice = <T extends string>(values: readonly T[], fallback: T, description: string): KeyDefinition<T> => ({
+  default: fallback,
+  description,
+  expects: `one of ${values.map((value) => JSON.stringify(value)).join(', ')}`,
+  parse: (value) => (typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : undefined),
+});
+
 const urlList = (description: string, schemes: RegExp): KeyDefinition<string[]> => ({
   default: [],
   description,
@@ -81,6 +88,8 @@ export const schema = {
   manifestKeyring: text('', 'An OpenPGP keyring (as for gpgv). When set, a manifest is used only if `<manifest URL>.gpg` is a valid detached signature by a key in it.', (value) => value === '' || value.startsWith('/'), 'an absolute path, or ""'),
   'torrent.enabled': flag(true, 'Fetch the files a manifest lists over BitTorrent. false (or --no-torrent) fetches everything over HTTP.'),
   'torrent.trackers': urlList('Trackers to announce to besides those the manifest names.', /^(https?|udp|wss?):\/\//),
+  'torrent.untrustedManifests': choice(['own-trackers', 'http', 'all'], 'own-trackers', 'What a manifest nothing vouches for may do. A manifest is trusted when the suite\'s signed Release lists it with its SHA256, when manifestKeyring verifies its signature, when it came over https with APT\'s certificate checks on, or when it is a local file; otherwise (plain http) whoever can change it on the way could choose the trackers this machine tells what it installs. "own-trackers": its files go by BitTorrent announcing only to torrent.trackers, and over HTTP when that list is empty; "http": its files always come over HTTP; "all": it is used as published, trackers included.'),
+  'torrent.withProxy': choice(['off', 'on'], 'off', 'When APT reaches a source through a proxy (Acquire::http(s)::Proxy, http_proxy): "off" fetches its files over HTTP through the proxy and not by BitTorrent, whose peers, web seed and trackers cannot go through an HTTP proxy; "on" uses BitTorrent anyway, connecting to peers and trackers directly.'),
   'torrent.port': integer(0, 65535, 0, 'TCP port for incoming peers while downloading (0: any free port). apt-torrent listens on all interfaces.'),
   'torrent.dht': flag(false, 'Find peers through the mainline DHT too. Off by default: it reaches beyond the mirror\'s swarm.'),
   'torrent.lsd': flag(false, 'Find peers on the local network (BEP 14). Off by default for privacy.'),

@@ -7,8 +7,10 @@ import type { Network } from './network.js';
 import { fetchCached } from './fetch-cached.js';
 import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
 import { checkAgainstRelease } from './release-check.js';
+import { trustReason, type TrustReason } from './manifest-trust.js';
 import { validateManifest } from '../manifest/validate.js';
 import { runCapture } from '../util/run.js';
+import { redactUri } from '../apt/auth-conf.js';
 
 export interface DiscoverOptions {
   network: Network;
@@ -21,6 +23,19 @@ export interface DiscoverOptions {
   signal?: AbortSignal;
   /** Told once per manifest that cannot be used; its files then come over HTTP. */
   warn(message: string): void;
+  /** Told what became of each manifest looked for (for `plan`). */
+  report?(outcome: ManifestOutcome): void;
+}
+
+/** What became of one manifest: none published, one that cannot be used, or one that can (and what vouches for it). */
+export interface ManifestOutcome {
+  url: string;
+  /** The source it was looked for; undefined for a manifest given for all sources. */
+  source?: AptSource;
+  state: 'absent' | 'unusable' | 'found';
+  /** Why it cannot be used ('unusable'). */
+  problem?: string;
+  trustedBy?: TrustReason;
 }
 
 /** The URL where a source's manifest is published. */
@@ -44,7 +59,8 @@ export async function discoverManifests(sources: readonly AptSource[], options: 
 
 async function loadOne(url: string, source: AptSource | undefined, options: DiscoverOptions, explicit: boolean): Promise<TrustedManifest | undefined> {
   const fallback = (reason: string) => {
-    options.warn(`manifest ${url}: ${reason}; its files come over HTTP`);
+    options.warn(`manifest ${redactUri(url)}: ${reason}; its files come over HTTP`);
+    options.report?.({ url, source, state: 'unusable', problem: reason });
     return undefined;
   };
   let fetched;
@@ -54,7 +70,11 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
     return fallback(`cannot be fetched (${(error as Error).message})`);
   }
   // A mirror without a manifest is normal; only a manifest asked for by name deserves a warning.
-  if (!fetched) return explicit ? fallback('not found') : undefined;
+  if (!fetched) {
+    if (explicit) return fallback('not found');
+    options.report?.({ url, source, state: 'absent' });
+    return undefined;
+  }
 
   let json: unknown;
   try {
@@ -65,17 +85,23 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
   const { manifest, problems } = validateManifest(json);
   if (!manifest) return fallback(`does not follow the manifest schema: ${problems.slice(0, 3).join('; ')}`);
 
+  let inRelease = false;
   if (source) {
     const verdict = await releaseVerdict(source, fetched.bytes);
     if (verdict?.kind === 'mismatch') {
       return fallback(`does not match the SHA256 listed for it in the suite's signed Release (expected ${verdict.expected}, got ${verdict.got})`);
     }
+    inRelease = verdict?.kind === 'match';
   }
   if (options.keyring) {
     const problem = await signatureProblem(`${url}.gpg`, fetched.bytes, options);
     if (problem) return fallback(problem);
   }
+  const trustedBy = trustReason({ url, inRelease, signed: options.keyring !== undefined, authenticated: options.network.authenticates(url) });
+  options.report?.({ url, source, state: 'found', trustedBy });
   return {
+    url,
+    trustedBy,
     repoUri: source?.repoUri,
     release: source?.release,
     torrentBase: source ? source.repoUri : manifest.archive,
@@ -95,6 +121,9 @@ async function releaseVerdict(source: AptSource, bytes: Buffer) {
   return undefined;
 }
 
+/** A detached signature is a few hundred bytes; even many signatures fit in this. */
+const SIGNATURE_BYTES = 1024 * 1024;
+
 /** gpgv says a few lines; more is kept from no program. */
 const GPGV_OUTPUT = 1024 * 1024;
 
@@ -102,11 +131,11 @@ const GPGV_OUTPUT = 1024 * 1024;
 async function signatureProblem(signatureUrl: string, data: Buffer, options: DiscoverOptions): Promise<string | undefined> {
   let signature;
   try {
-    signature = await fetchCached(signatureUrl, { network: options.network, timeoutMs: options.timeoutMs, signal: options.signal });
+    signature = await fetchCached(signatureUrl, { network: options.network, timeoutMs: options.timeoutMs, signal: options.signal, maxBytes: SIGNATURE_BYTES });
   } catch (error) {
-    return `its signature ${signatureUrl} cannot be fetched (${(error as Error).message})`;
+    return `its signature ${redactUri(signatureUrl)} cannot be fetched (${(error as Error).message})`;
   }
-  if (!signature) return `is not signed (no ${signatureUrl}) but a keyring is configured`;
+  if (!signature) return `is not signed (no ${redactUri(signatureUrl)}) but a keyring is configured`;
   const dir = await mkdtemp(join(tmpdir(), 'apt-torrent-gpgv-'));
   try {
     await writeFile(join(dir, 'manifest.json'), data);

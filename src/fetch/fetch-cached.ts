@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactUri } from '../apt/auth-conf.js';
 import type { Network } from './network.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -32,7 +33,7 @@ export async function fetchCached(
   const maxBytes = options.maxBytes ?? MAX_SMALL_FILE;
   if (url.startsWith('file:')) {
     try {
-      return { bytes: await readFile(fileURLToPath(url)), fromCache: false };
+      return { bytes: await readBounded(fileURLToPath(url), maxBytes), fromCache: false };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -52,11 +53,12 @@ export async function fetchCached(
     }
   }
   const { default: got, CancelError } = await import('got');
+  const network = options.network.requestOptions(url);
   const request = got(url, {
-    agent: options.network.agentsFor(url),
+    ...network,
     headers: {
       'user-agent': 'apt-torrent',
-      ...options.network.headersFor(url),
+      ...network.headers,
       ...(cached && meta.etag ? { 'if-none-match': meta.etag } : {}),
       ...(cached && meta.lastModified ? { 'if-modified-since': meta.lastModified } : {}),
     },
@@ -84,10 +86,31 @@ export async function fetchCached(
     // The cache only saves a download; a read-only state dir must not fail the install.
     try {
       await writeFileAtomic(bodyPath, response.body);
-      await writeFileAtomic(metaPath, JSON.stringify({ url, etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
+      await writeFileAtomic(metaPath, JSON.stringify({ url: redactUri(url), etag: response.headers.etag, lastModified: response.headers['last-modified'] }));
     } catch {
       // not cached this time
     }
   }
   return { bytes: response.body, fromCache: false };
+}
+
+/** A local file of at most `maxBytes`: a device or a file growing without end is refused, not read whole. */
+async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) throw new Error('not a regular file');
+    if (info.size > maxBytes) throw new Error(`the file is larger than ${maxBytes} bytes`);
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, info.size + 1));
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) throw new Error(length > maxBytes ? `the file is larger than ${maxBytes} bytes` : 'the file grew while it was read');
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await file.close();
+  }
 }

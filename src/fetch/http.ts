@@ -7,11 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import got, { HTTPError, RequestError, type Agents } from 'got';
+import type { Network } from './network.js';
+import { unfollowedRedirect } from './redirect-policy.js';
 import { redactUri } from '../apt/auth-conf.js';
 import { AptTorrentError } from '../errors.js';
 import { HashingFileWriter, TooLargeError, hashFilePrefix } from './hashing-writer.js';
 import { shownPath } from './private-dir.js';
-import { classifyFailure, retryDelay } from './retry-policy.js';
+import { classifyFailure, redirectRefusal, retryDelay, tlsRefusal } from './retry-policy.js';
 
 /** What to fetch and where: the partial file, and the cache name it earns once verified. */
 export interface FetchTarget {
@@ -27,14 +29,13 @@ export interface HttpOptions {
   retries: number;
   /** Milliseconds a connection may stay silent (connect, headers or body) before it counts as failed. */
   timeoutMs: number;
-  agentsFor: (uri: string) => Agents;
+  /** Proxy, TLS, login and redirect rules for every request (see network.ts). */
+  network: Pick<Network, 'requestOptions'>;
   /** A body slower than this for this long counts as stalled (a silent socket is caught by timeoutMs). */
   lowSpeed?: { bytesPerSecond: number; seconds: number };
   /** Called with every chunk's length as it is written. */
   onBytes?: (count: number) => void;
   signal?: AbortSignal;
-  /** Extra request headers per URI (credentials from auth.conf); never logged. */
-  headersFor?: (uri: string) => Record<string, string>;
   /** Waits between attempts; tests may shorten them. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -174,8 +175,9 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
     if (target.uri.startsWith('file:')) {
       await pipeline(createReadStream(fileURLToPath(target.uri), { start: offset }), writer, { signal: local.signal });
     } else {
+      const network = options.network.requestOptions(target.uri);
       const stream = got.stream(target.uri, {
-        agent: options.agentsFor(target.uri),
+        ...network,
         retry: { limit: 0 },
         decompress: false,
         timeout: { connect: options.timeoutMs, response: options.timeoutMs, socket: options.timeoutMs },
@@ -183,12 +185,16 @@ async function transfer(target: FetchTarget, file: Awaited<ReturnType<typeof ope
           'accept-encoding': 'identity',
           'user-agent': 'apt-torrent',
           ...(offset > 0 ? { range: `bytes=${offset}-` } : {}),
-          ...options.headersFor?.(target.uri),
+          ...network.headers,
         },
         signal: local.signal,
       });
       stream.once('response', (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
-        if (offset > 0 && !rangeHonoured(response.statusCode, response.headers['content-range'], offset)) {
+        const redirect = unfollowedRedirect(response.statusCode, response.headers.location, target.uri);
+        if (redirect) {
+          interruption = redirect;
+          stream.destroy();
+        } else if (offset > 0 && !rangeHonoured(response.statusCode, response.headers['content-range'], offset)) {
           interruption = new RangeIgnoredError(response.statusCode);
           stream.destroy();
         }
@@ -264,11 +270,18 @@ function downloadError(target: FetchTarget, error: unknown, attempts: number, of
     return new AptTorrentError('E_INTERRUPTED', `download of ${name} interrupted`, { cause: error });
   }
   let reason = error instanceof Error ? error.message : String(error);
+  let hint = 'check the mirror and your network; run again to resume where it stopped';
+  const redirect = redirectRefusal(error);
+  const tls = tlsRefusal(error);
   if (error instanceof HTTPError) reason = `HTTP ${error.response.statusCode} ${error.response.statusMessage ?? ''}`.trim();
   else if (error instanceof TooLargeError) reason = error.message;
-  else if (error instanceof RequestError && error.code) reason = `${error.code}: ${error.message}`;
-  const hint = error instanceof HTTPError && error.response.statusCode === 404
-    ? 'the mirror no longer has this file; run `apt-get update` and try again'
-    : 'check the mirror and your network; run again to resume where it stopped';
+  else if (redirect) {
+    reason = redirect.message;
+    hint = 'the mirror sends this file elsewhere than APT would go; fix the mirror, or name the other address in sources.list if you trust it';
+  } else if (tls) {
+    reason = `TLS: the server's certificate is not accepted (${tls.code}: ${tls.message})`;
+    hint = 'if the mirror has a certificate of its own CA, give it as APT would take it: Acquire::https::CaInfo (or Acquire::https::HOST::CaInfo) "/path/ca.pem"';
+  } else if (error instanceof RequestError && error.code) reason = `${error.code}: ${error.message}`;
+  if (error instanceof HTTPError && error.response.statusCode === 404) hint = 'the mirror no longer has this file; run `apt-get update` and try again';
   return new AptTorrentError('E_DOWNLOAD', `${name}: download failed after ${attempts} attempt(s) from ${redactUri(target.uri)}: ${reason}`, { hint, cause: error });
 }

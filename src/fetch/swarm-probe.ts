@@ -5,6 +5,9 @@ import type { PlannedFile } from './plan.js';
 
 const debug = debuglog('apt-torrent');
 
+/** The most a scrape answer may weigh. */
+const SCRAPE_BYTES = 1024 * 1024;
+
 /**
  * Ask the trackers, in one scrape each, who is in the swarms of the planned
  * torrents. Files whose swarms are empty on every tracker asked come over
@@ -34,13 +37,19 @@ export async function routeEmptySwarms(
   const answers = await Promise.all([...byScrape].map(async ([url, hashes]) => {
     try {
       const query = scrapeQuery(url, [...hashes]);
-      const response = await got(query, {
-        agent: network.agentsFor(query),
-        headers: { 'user-agent': 'apt-torrent', ...network.headersFor(query) },
+      const options = network.requestOptions(query);
+      const request = got(query, {
+        ...options,
+        headers: { 'user-agent': 'apt-torrent', ...options.headers },
         responseType: 'buffer',
         retry: { limit: 0 },
         timeout: { request: timeoutMs },
       });
+      // A scrape answer is a few dozen bytes per torrent; a tracker sending more is cut off, not buffered.
+      request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+        if (progress.transferred > SCRAPE_BYTES || (progress.total ?? 0) > SCRAPE_BYTES) request.cancel();
+      });
+      const response = await request;
       return { hashes, counts: parseScrape(response.body) };
     } catch (error) {
       debug('scrape %s failed: %s', url, (error as Error).message);

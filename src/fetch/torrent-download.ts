@@ -135,7 +135,7 @@ export class TorrentDownload {
     const pieceLength = this.handle.pieceLength;
     const ranges = splitRanges(missingRanges(this.file.size, pieceLength, (index) => this.handle.has(index)), maxWebConns, pieceLength);
     this.filling = true;
-    this.fillRun = fillRanges(this.file.uri, this.path, ranges, maxWebConns, {
+    this.fillRun = fillRanges(this.file.uri, this.path, this.file.size, ranges, maxWebConns, {
       ...this.options.http,
       signal: this.fillAbort.signal,
       onBytes: (count) => {

@@ -47,7 +47,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   let data: Buffer;
   let name: string;
   try {
-    const fetched = await fetchCached(source.torrentUrl, { network: options.network, timeoutMs: options.http.timeoutMs, signal: options.http.signal });
+    const fetched = await fetchCached(source.torrentUrl, { network: options.network, timeoutMs: options.http.timeoutMs, signal: options.http.signal, maxBytes: torrentBytesAtMost(file.size) });
     if (!fetched) throw new Error('not found (404)');
     name = acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash }).info.name;
     data = withTrackersOnly(fetched.bytes, source.trackers);
@@ -91,6 +91,15 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;
   return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers() };
+}
+
+/**
+ * The most a .torrent of a file this size can weigh: 20 bytes of piece hash
+ * per 16 KiB piece (the smallest piece length in use), plus room for the
+ * rest. More is not a torrent of this file, and is not read into memory.
+ */
+export function torrentBytesAtMost(size: number): number {
+  return Math.ceil(size / 16384) * 20 + 1024 * 1024;
 }
 
 function readsAsOneFile(handle: TorrentHandle, name: string, size: number): boolean {

@@ -130,8 +130,7 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
         retries: config['http.retries'],
         timeoutMs: config['http.timeout'] * 1000,
         lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-        agentsFor: settings.network.agentsFor,
-        headersFor: settings.network.headersFor,
+        network: settings.network,
         signal: abort.signal,
       },
       torrent: {

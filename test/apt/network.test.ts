@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { credentialsFor, parseAuthConf, redactUri } from '../../src/apt/auth-conf.js';
+import { credentialsFor, parseAuthConf, redactUri, splitLogin } from '../../src/apt/auth-conf.js';
 import { proxyFor } from '../../src/apt/proxy.js';
 
 describe('auth.conf', () => {
@@ -23,6 +23,16 @@ machine https://example.org login other password x
     assert.equal(credentialsFor('https://example.org/other/a.deb', entries)?.login, 'other');
     assert.equal(credentialsFor('http://plain.example:8080/a.deb', entries)?.password, 'school');
     assert.equal(credentialsFor('http://plain.example:9090/a.deb', entries), undefined);
+  });
+
+  it('takes a login out of a source URI, as an entry for that source only', () => {
+    const { uri, entry } = splitLogin('http://us%40er:pa:ss@Mirror.example:8080/debian/');
+    assert.equal(uri, 'http://Mirror.example:8080/debian/');
+    assert.deepEqual(entry, { scheme: 'http', host: 'mirror.example', port: '8080', path: '/debian/', login: 'us@er', password: 'pa:ss' });
+    assert.equal(credentialsFor('http://mirror.example:8080/debian/pool/a.deb', [entry!])?.login, 'us@er');
+    assert.equal(credentialsFor('https://mirror.example:8080/debian/pool/a.deb', [entry!]), undefined, 'not for another scheme');
+    assert.equal(credentialsFor('http://mirror.example:8080/other/a.deb', [entry!]), undefined, 'not outside the source');
+    assert.deepEqual(splitLogin('https://deb.example/debian/'), { uri: 'https://deb.example/debian/' });
   });
 
   it('redacts credentials in URIs for messages', () => {

@@ -42,7 +42,7 @@ describe('routing files to torrents', () => {
     route: 'http', repoUri: 'http://m/', release: 'stable', ...over,
   });
   const entry = { filename: 'pool/a_1_all.deb', size: 5, sha256: 'a'.repeat(64), package: 'a', version: '1', architecture: 'all', infoHash: 'b'.repeat(40), pieceLength: 16384, torrent: 'pool/a_1_all.deb.torrent' };
-  const manifest = { repoUri: 'http://m/', release: 'stable', torrentBase: 'http://m/', trackers: ['http://t/announce'], files: [entry] };
+  const manifest = { url: 'http://m/dists/stable/apt-torrent/manifest.json', repoUri: 'http://m/', release: 'stable', torrentBase: 'http://m/', trackers: ['http://t/announce'], files: [entry], trustedBy: 'release' as const };
 
   it('matches by SHA256 and size, never by name', () => {
     const [routed] = assignTorrents([file()], [manifest], ['udp://extra:1']);

@@ -101,6 +101,7 @@ describe('a full disk under a BitTorrent download', { skip: process.getuid?.() !
     try {
       const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
       assert.equal(published.code, 0, published.stderr);
+      repo.releaseWithManifest();
       const box = await site.sandbox();
       mount(cache, 'size=2m');
       mkdirSync(join(cache, 'partial'));

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { AptTorrentError } from '../../src/errors.js';
-import { fetchVerified, keepAliveAgents, type HttpOptions } from '../../src/fetch/http.js';
+import { fetchVerified, type HttpOptions } from '../../src/fetch/http.js';
+import { directNetwork } from '../../src/fetch/network.js';
 import { fillRanges } from '../../src/fetch/range-fill.js';
 import type { TestArchive } from '../helpers/archive.js';
 import { runCli } from '../helpers/cli.js';
@@ -27,7 +28,7 @@ describe('network faults, one file through fetchVerified', () => {
   const root = tempDir('faults-net');
   const body = randomBytes(300_000);
   const mirror = new TestMirror(root);
-  const agents = keepAliveAgents(4);
+  const network = directNetwork(4);
   let work: string;
   let partial: string;
   let final: string;
@@ -53,7 +54,7 @@ describe('network faults, one file through fetchVerified', () => {
   const fetch = (options: Partial<HttpOptions> = {}) =>
     fetchVerified(
       { uri: `${mirror.url}pool/f.deb`, size: body.length, sha256: sha256(body), partialPath: partial, finalPath: final },
-      { retries: 3, timeoutMs: 3000, agentsFor: () => agents, sleep: async () => {}, ...options },
+      { retries: 3, timeoutMs: 3000, network, sleep: async () => {}, ...options },
     );
   const withFault = (fault: Fault) => mirror.faults.set('/pool/f.deb', fault);
   const ranges = () => mirror.requests.map((request) => request.range ?? 'none');
@@ -87,14 +88,14 @@ describe('network faults, one file through fetchVerified', () => {
   it('a torrent\'s HTTP fill from a dripping mirror: the same watchdog cuts it, the retry resumes inside the range', { timeout: 20_000 }, async () => {
     withFault({ kind: 'drip', times: 1 });
     const started = Date.now();
-    const options = { retries: 2, timeoutMs: 3000, agentsFor: () => agents, sleep: async () => {}, lowSpeed: { bytesPerSecond: 100, seconds: 1 } };
-    await fillRanges(`${mirror.url}pool/f.deb`, partial, [[0, body.length - 1]], 1, options);
+    const options = { retries: 2, timeoutMs: 3000, network, sleep: async () => {}, lowSpeed: { bytesPerSecond: 100, seconds: 1 } };
+    await fillRanges(`${mirror.url}pool/f.deb`, partial, body.length, [[0, body.length - 1]], 1, options);
     assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
     assert.deepEqual(readFileSync(partial), body);
     assert.equal(mirror.requests.length, 2);
     assert.match(ranges()[1]!, new RegExp(`^bytes=[1-9]\\d*-${body.length - 1}$`));
     withFault({ kind: 'drip', times: 100 });
-    await assert.rejects(fillRanges(`${mirror.url}pool/f.deb`, partial, [[0, body.length - 1]], 1, { ...options, retries: 1 }), /the transfer stayed below 100 bytes\/s for 1 s/);
+    await assert.rejects(fillRanges(`${mirror.url}pool/f.deb`, partial, body.length, [[0, body.length - 1]], 1, { ...options, retries: 1 }), /the transfer stayed below 100 bytes\/s for 1 s/);
   });
 
   it('a Content-Length longer than the body (then a cut connection): the file still verifies', async () => {
@@ -151,6 +152,7 @@ describe('network faults through the CLI', () => {
     // bigdrip goes by BitTorrent (no tracker: the mirror serves it at once, over HTTP ranges and as web seed).
     const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
+    repo.releaseWithManifest();
   });
   after(() => site?.stop());
   /** A sandbox whose apt-torrent reads `config`. */

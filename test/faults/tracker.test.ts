@@ -33,6 +33,7 @@ describe('a tracker that is down or answers garbage', () => {
     const published = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url,
       '--tracker', `http://127.0.0.1:${port}/announce`, '--min-size', '1MiB', '--share', '1']);
     assert.equal(published.code, 0, published.stderr);
+    repo.releaseWithManifest();
   });
   after(async () => {
     await stopGarbage();

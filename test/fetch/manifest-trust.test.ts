@@ -32,6 +32,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
     ({ archive: repo, mirror } = site);
     const result = await runCli(['publish', '--archive-root', repo.root, '--suite', 'stable', '--base-url', mirror.url, '--min-size', '1MiB', '--share', '1']);
     assert.equal(result.code, 0, result.stderr);
+    repo.releaseWithManifest();
     published = JSON.parse(readFileSync(join(repo.root, 'dists/stable/apt-torrent/manifest.json'), 'utf8'));
   });
 
@@ -131,6 +132,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
     } finally {
       writeFileSync(manifestPath, original);
       repo.index();
+      repo.releaseWithManifest();
     }
   });
 

@@ -28,6 +28,9 @@ export interface Layout {
   byArchitecture: boolean;
 }
 
+/** apt-ftparchive options that list `dists/SUITE/apt-torrent/manifest.json` in Release too. */
+export const MANIFEST_IN_RELEASE = ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'];
+
 /** For a sandboxed APT: `all` packages, plain Packages in binary-amd64 only. */
 export const APT_LAYOUT: Layout = { architecture: 'all', formats: ['plain'], byArchitecture: false };
 /** For the publisher and server: amd64 packages, an index per architecture, Packages and Packages.gz. */
@@ -113,6 +116,15 @@ export class TestArchive {
       if (!formats.includes('plain')) rmSync(join(dir, 'Packages'));
     }
     this.release(options.release);
+  }
+
+  /**
+   * Release again, listing the manifest `apt-torrent publish` wrote, as the
+   * README tells mirror operators: clients then trust the manifest (and its
+   * trackers). Call it after publish, before the sandboxes' apt-get update.
+   */
+  releaseWithManifest(): void {
+    this.release(MANIFEST_IN_RELEASE);
   }
 
   /** Only Release, e.g. after a test tampered with an index. */

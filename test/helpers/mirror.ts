@@ -27,7 +27,15 @@ export type Fault =
    * Answer a Range request with 206 for other bytes: `shift` bytes later, saying so in Content-Range
    * (`honest`), or `shift` bytes earlier while claiming the range asked for.
    */
-  | { kind: 'other-range'; shift: number; honest: boolean; times: number };
+  | { kind: 'other-range'; shift: number; honest: boolean; times: number }
+  /**
+   * Ignore Range and send the whole file, then `extra` bytes more (Infinity:
+   * without end), with no Content-Length unless `declare`: a mirror whose
+   * answer is longer than the file.
+   */
+  | { kind: 'longer'; extra: number; declare?: boolean }
+  /** Answer with a redirect (302 unless given) to `location`. */
+  | { kind: 'redirect'; location: string; status?: number };
 
 export interface Request {
   path: string;
@@ -100,6 +108,15 @@ export class TestMirror {
       active.times -= 1;
       record.status = active.status;
       response.writeHead(active.status).end();
+      return;
+    }
+    if (active?.kind === 'redirect') {
+      record.status = active.status ?? 302;
+      response.writeHead(record.status, { location: active.location }).end();
+      return;
+    }
+    if (active?.kind === 'longer') {
+      this.longer(active, file, size, response, record);
       return;
     }
     if (active?.kind === 'drip' || active?.kind === 'content-length' || active?.kind === 'close-after-headers' || active?.kind === 'other-range') {
@@ -199,6 +216,26 @@ export class TestMirror {
       record.bytes = slice.length;
       response.end(slice);
     }
+  }
+
+  /** The whole file, then more, as fast as the client reads it (backpressure keeps the mirror's memory flat). */
+  private longer(fault: Extract<Fault, { kind: 'longer' }>, file: string, size: number, response: ServerResponse, record: Request): void {
+    const body = readFileSync(file);
+    const filler = Buffer.alloc(1 << 16, 0x5a);
+    response.writeHead(200, fault.declare && Number.isFinite(fault.extra) ? { 'content-length': size + fault.extra } : {});
+    let extra = fault.extra;
+    record.bytes += body.length;
+    const pump = () => {
+      while (!response.destroyed && extra > 0) {
+        const piece = extra >= filler.length ? filler : filler.subarray(0, extra);
+        extra -= piece.length;
+        record.bytes += piece.length;
+        if (!response.write(piece)) return;
+      }
+      if (extra <= 0 && !response.destroyed) response.end();
+    };
+    response.on('drain', pump);
+    if (response.write(body)) pump();
   }
 
   private drip(file: string, start: number, length: number, rate: number, record: Request, response: ServerResponse): void {

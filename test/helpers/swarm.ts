@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withTrackersOnly } from '../../src/bittorrent/accept-torrent.js';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
+import { TestArchive } from './archive.js';
 import { runCli, startServe, type Served } from './cli.js';
 import { cleanEnv } from './env.js';
 import { freePort } from './net.js';
@@ -17,13 +18,15 @@ const SEEDER = fileURLToPath(new URL('./seeder-process.js', import.meta.url));
 /**
  * What a mirror operator does: `apt-torrent publish` over the archive (all
  * files of at least 1 MiB, announcing to a tracker on a free loopback port),
- * then `apt-torrent serve --tracker` as that tracker.
+ * Release listing the manifest (so clients trust its tracker), then
+ * `apt-torrent serve --tracker` as that tracker.
  */
 export async function publishWithTracker(archiveRoot: string, baseUrl: string, extra: string[] = ['--share', '1']): Promise<{ tracker: Served; announce: string }> {
   const port = await freePort();
   const announce = `http://127.0.0.1:${port}/announce`;
   const result = await runCli(['publish', '--archive-root', archiveRoot, '--suite', 'stable', '--base-url', baseUrl, '--tracker', announce, '--min-size', '1MiB', ...extra]);
   if (result.code !== 0) throw new Error(`publish failed (${result.code}): ${result.stderr}`);
+  new TestArchive(undefined, archiveRoot).releaseWithManifest();
   const tracker = await startServe(['--archive-root', archiveRoot, '--tracker'], `127.0.0.1:${port}`);
   return { tracker, announce };
 }
