@@ -1,4 +1,6 @@
 import type WebTorrent from 'webtorrent';
+import { AddressSet } from './address-set.js';
+import { harden, register } from './harden.js';
 import { PeerGuard } from './peer-guard.js';
 import { TorrentHandle } from './torrent-handle.js';
 
@@ -19,13 +21,15 @@ export interface TorrentClientOptions {
  * A webtorrent client as apt-torrent wants it: TCP only by default, no DHT,
  * no local peer discovery and no UPnP/NAT-PMP (they reach beyond the mirror's
  * swarm and this machine), and a blocklist that starts empty so peers caught
- * sending bad pieces can be shut out. webtorrent is imported here, on first
- * use: it costs ~300 ms and ~47 MiB, which installs without torrents must not pay.
+ * sending bad pieces or breaking the wire's limits can be shut out, incoming
+ * ones too (harden.ts bounds what peers and mirrors can make it do).
+ * webtorrent is imported here, on first use: it costs ~300 ms and ~47 MiB,
+ * which installs without torrents must not pay.
  * This is the bare webtorrent client: apt-torrent uses it through TorrentClient;
  * tests that play a plain peer use it as it is.
  */
 export async function createTorrentClient(options: TorrentClientOptions): Promise<WebTorrent> {
-  const { default: WebTorrentClass } = await import('webtorrent');
+  const [{ default: WebTorrentClass }] = await Promise.all([import('webtorrent'), harden()]);
   const client = new WebTorrentClass({
     torrentPort: options.port,
     dht: options.dht,
@@ -37,8 +41,10 @@ export async function createTorrentClient(options: TorrentClientOptions): Promis
     downloadLimit: options.downloadLimit ?? -1,
     uploadLimit: options.uploadLimit ?? -1,
     maxConns: options.maxConns,
-    blocklist: [],
   });
+  // Not webtorrent's blocklist (an IPSet that reads IPv6 and IPv4-mapped addresses as unrelated numbers).
+  client.blocked = new AddressSet();
+  register(client);
   await new Promise<void>((resolve, reject) => {
     if (client.listening) return resolve();
     client.once('listening', () => resolve());
