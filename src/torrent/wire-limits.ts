@@ -66,6 +66,7 @@ const NAMES: ReadonlyMap<number, string> = new Map([
 export function refusal(length: number, id: number | undefined, pieces: number | undefined): string | undefined {
   const limit = id === undefined ? anyMessageLimit(pieces) : messageLimit(id, pieces);
   if (length <= limit) return undefined;
-  const what = id === undefined ? 'a message' : `a ${NAMES.get(id) ?? `type ${id}`} message`;
+  const name = id === undefined ? '' : `${NAMES.get(id) ?? `type ${id}`} `;
+  const what = `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}message`;
   return `${what} of ${length} bytes (at most ${limit})`;
 }

@@ -16,25 +16,11 @@ import { freePort } from '../helpers/net.js';
 import { aptUpdate, createSandbox, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { ServedArchive } from '../helpers/served-archive.js';
 import { HostileFront } from './helpers/hostile-front.js';
+import { watchPeak } from './helpers/peak-rss.js';
 
 const MiB = 1024 * 1024;
 /** What the mirror sends instead of a piece: 200 MiB, made as it goes out. */
 const FLOOD = 200 * MiB;
-
-/** The peak RSS (VmHWM) of a running process, looked at every 20 ms until stop(). */
-function watchPeak(pid: number): { stop(): number } {
-  let peakKiB = 0;
-  const look = () => {
-    try {
-      const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      peakKiB = Math.max(peakKiB, Number(hwm ?? 0));
-    } catch {
-      // exited between two looks
-    }
-  };
-  const timer = setInterval(look, 20);
-  return { stop: () => (clearInterval(timer), peakKiB) };
-}
 
 describe('a mirror that answers the web seed with more than asked', () => {
   let site: ServedArchive;
@@ -86,7 +72,7 @@ describe('a mirror that answers the web seed with more than asked', () => {
     const peak = watchPeak(run.child.pid!);
     const limit = setTimeout(() => run.child.kill('SIGKILL'), 60_000);
     const result = await run.done.finally(() => clearTimeout(limit));
-    const peakMiB = peak.stop() / 1024;
+    const peakMiB = peak.stop();
     return { ...result, peakMiB, tookMs: Date.now() - started };
   };
 
