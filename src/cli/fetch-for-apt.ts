@@ -10,6 +10,7 @@ import type { DownloadSummary } from '../fetch/download-all.js';
 import type { ManifestOutcome } from '../fetch/discover.js';
 import type { Network } from '../fetch/network.js';
 import type { Plan } from '../fetch/plan.js';
+import { httpSettings, torrentSettings } from '../fetch/download-settings.js';
 import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
 import { createProgressDisplay, progressMode } from './progress.js';
@@ -131,15 +132,7 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
       events: display,
       network,
       http: httpSettings(config, network, context.signal),
-      torrent: {
-        maxActive: config['torrent.maxActive'],
-        maxWebConns: config['torrent.maxWebConns'],
-        stallMs: config['torrent.stallSeconds'] * 1000,
-        peerWaitMs: config['torrent.peerWaitSeconds'] * 1000,
-        webSeedDelayMs: config['torrent.webSeedDelay'] * 1000,
-        minPeerRate: config['torrent.minPeerRate'],
-        client: { port: config['torrent.port'], dht: config['torrent.dht'], lsd: config['torrent.lsd'], utp: config['torrent.utp'] },
-      },
+      torrent: torrentSettings(config),
     });
   } finally {
     at('downloads done');
@@ -148,16 +141,6 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
     await lock.release();
   }
   return { apt, config, plan, summary };
-}
-
-function httpSettings(config: Config, network: Network, signal: AbortSignal) {
-  return {
-    retries: config['http.retries'],
-    timeoutMs: config['http.timeout'] * 1000,
-    lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-    network,
-    signal,
-  };
 }
 
 /** The arguments for apt-get: operands and pass-through options, plus -y when given. */

@@ -8,6 +8,7 @@ import type { Network } from '../fetch/network.js';
 import type { PlannedFile } from '../fetch/plan.js';
 import type { Acquire } from './acquire.js';
 import { answerFailure } from './failure.js';
+import { httpSettings, torrentSettings } from '../fetch/download-settings.js';
 
 const debug = debuglog('apt-torrent');
 
@@ -126,22 +127,8 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
       partial: settings.partial,
       events,
       network: settings.network,
-      http: {
-        retries: config['http.retries'],
-        timeoutMs: config['http.timeout'] * 1000,
-        lowSpeed: { bytesPerSecond: config['http.lowSpeedLimit'], seconds: config['http.lowSpeedTime'] },
-        network: settings.network,
-        signal: abort.signal,
-      },
-      torrent: {
-        maxActive: config['torrent.maxActive'],
-        maxWebConns: config['torrent.maxWebConns'],
-        stallMs: config['torrent.stallSeconds'] * 1000,
-        peerWaitMs: config['torrent.peerWaitSeconds'] * 1000,
-        webSeedDelayMs: config['torrent.webSeedDelay'] * 1000,
-        minPeerRate: config['torrent.minPeerRate'],
-        client: { port: config['torrent.port'], dht: config['torrent.dht'], lsd: config['torrent.lsd'], utp: config['torrent.utp'] },
-      },
+      http: httpSettings(config, settings.network, abort.signal),
+      torrent: torrentSettings(config),
     })]);
   } catch (error) {
     // Each file's failure has been answered through `failed`; the summary error repeats them.
