@@ -24,13 +24,13 @@ export const CHECKED_VERSIONS = { webtorrent: '2.8.5', 'bittorrent-protocol': '4
 const clients = new Set<WebTorrent>();
 let installed: Promise<void> | undefined;
 
-/** Install the bounds (once per process) and watch `client`'s torrents; call before the client accepts peers. */
+/** Install the bounds, once per process; before the first client is made. */
 export async function harden(): Promise<void> {
   installed ??= install();
   return installed;
 }
 
-/** A client made after harden(): its torrents give wires their bitfield limit. */
+/** A client made after harden(): its torrents tell a wire its bitfield limit. */
 export function register(client: WebTorrent): void {
   clients.add(client);
 }
@@ -47,34 +47,55 @@ function piecesOf(infoHash: string): number | undefined {
   return undefined;
 }
 
-async function install(): Promise<void> {
+type Prototype = Partial<Record<string, unknown>> | undefined;
+
+/** The classes patched, as found: WebConn, the Wire it extends, Peer, ConnPool. */
+export interface Internals {
+  wire: Prototype;
+  webConn: Prototype;
+  peer: Prototype;
+  connPool: Prototype;
+}
+
+/** The methods the patches need that these classes lack (none, for the versions checked). */
+export function missingInternals(internals: Internals): string[] {
+  const lacking = (name: string, proto: Prototype, methods: readonly string[]) =>
+    methods.filter((method) => typeof proto?.[method] !== 'function').map((method) => `${name}.${method}`);
+  return [
+    ...lacking('Wire', internals.wire, WIRE_METHODS),
+    ...lacking('WebConn', internals.webConn, ['httpRequest', 'destroy']),
+    ...lacking('Peer', internals.peer, ['onConnect']),
+    ...lacking('ConnPool', internals.connPool, ['_onConnection']),
+  ];
+}
+
+/** webtorrent's classes, as its own modules hold them. */
+export async function loadInternals(): Promise<Internals> {
   const [{ default: WebConn }, { default: Peer }, { default: ConnPool }] = await Promise.all([
     import('webtorrent/lib/webconn.js'),
     import('webtorrent/lib/peer.js'),
     import('webtorrent/lib/conn-pool.js'),
   ]);
   // WebConn extends bittorrent-protocol's Wire: the very class webtorrent uses, whatever copy npm installed.
-  const Wire = Object.getPrototypeOf(WebConn);
-  const wire = Wire?.prototype as Partial<Record<string, unknown>> | undefined;
-  const missing = [
-    ...WIRE_METHODS.filter((name) => typeof wire?.[name] !== 'function').map((name) => `Wire.${name}`),
-    ...['httpRequest', 'destroy'].filter((name) => typeof WebConn.prototype[name] !== 'function').map((name) => `WebConn.${name}`),
-    ...(typeof Peer.prototype.onConnect === 'function' ? [] : ['Peer.onConnect']),
-    ...(typeof ConnPool.prototype._onConnection === 'function' ? [] : ['ConnPool._onConnection']),
-  ];
+  return { wire: Object.getPrototypeOf(WebConn)?.prototype, webConn: WebConn.prototype, peer: Peer.prototype, connPool: ConnPool.prototype };
+}
+
+async function install(): Promise<void> {
+  const internals = await loadInternals();
+  const missing = missingInternals(internals);
   if (missing.length > 0) {
     throw new AptTorrentError('E_INTERNAL', `webtorrent's internals changed (${missing.join(', ')} not found; checked against webtorrent ${CHECKED_VERSIONS.webtorrent}, bittorrent-protocol ${CHECKED_VERSIONS['bittorrent-protocol']}): refusing to run BitTorrent without its limits on peers and mirrors`, {
       hint: 'install the webtorrent version in package-lock.json (npm ci), or use --no-torrent',
     });
   }
   const version = createRequire(import.meta.url)('webtorrent/package.json').version as string;
-  installWireLimits(wire as unknown as WirePrototype, {
+  installWireLimits(internals.wire as unknown as WirePrototype, {
     piecesOf,
     refuse: (refused, reason) => {
       const address = disconnectAndBan(refused, reason);
       debug('peer %s disconnected and banned: %s', address ?? '(no address)', reason);
     },
   });
-  installPeerBans(Peer.prototype as unknown as PeerPrototype, ConnPool.prototype as unknown as ConnPoolPrototype);
-  installWebSeedBounds(WebConn.prototype as unknown as WebConnPrototype, `WebTorrent/${version} (https://webtorrent.io)`);
+  installPeerBans(internals.peer as unknown as PeerPrototype, internals.connPool as unknown as ConnPoolPrototype);
+  installWebSeedBounds(internals.webConn as unknown as WebConnPrototype, `WebTorrent/${version} (https://webtorrent.io)`);
 }
