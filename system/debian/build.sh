@@ -138,7 +138,9 @@ chmod 0644 "$root/DEBIAN/md5sums"
 
 # 7. Every time stamp the same, then the archive.
 find "$root" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
-mkdir -p dist
-out=dist/apt-torrent_${version}_all.deb
+# DEB_OUT_DIR: where the package goes (the tests build theirs elsewhere).
+out_dir=${DEB_OUT_DIR:-dist}
+mkdir -p "$out_dir"
+out=$out_dir/apt-torrent_${version}_all.deb
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
 echo "$out"
