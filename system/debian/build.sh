@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Builds dist/apt-torrent_<version>_all.deb from this checkout (`npm run deb`).
+#
+# Reproducible: the same commit gives the same bytes. Every time stamp is
+# SOURCE_DATE_EPOCH (the last commit's time unless set), every mode is set
+# here, dpkg-deb sorts the entries and owns them to root, and nothing is taken
+# from the network but what `npm ci` fetches for the lockfile.
+set -euo pipefail
+export LC_ALL=C TZ=UTC
+umask 022
+cd "$(dirname "$0")/../.."
+repo=$PWD
+here=$repo/system/debian
+
+die() { echo "deb: $*" >&2; exit 1; }
+
+version=$(node -p 'require("./package.json").version')
+changelog_version=$(sed -n '1s/^apt-torrent (\([^)]*\)).*/\1/p' "$here/changelog")
+[ "$version" = "$changelog_version" ] || die "package.json says $version but system/debian/changelog's last entry is $changelog_version: add a changelog entry"
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/apt-torrent-deb-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+app=$root/usr/lib/apt-torrent
+
+# The compiler comes with the dev dependencies of a clean checkout.
+[ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund
+
+# 1. The program, compiled from src/ alone into a fresh directory (nothing
+#    stale from an earlier `npm run build` gets in), without source maps.
+cat > "$work/tsconfig.json" <<JSON
+{
+  "extends": "$repo/tsconfig.json",
+  "compilerOptions": { "rootDir": "$repo", "outDir": "$work/tsc", "sourceMap": false, "typeRoots": ["$repo/node_modules/@types"] },
+  "include": ["$repo/src/**/*.ts"]
+}
+JSON
+node_modules/.bin/tsc -p "$work/tsconfig.json"
+mkdir -p "$app/dist" "$app/manifests"
+cp -r "$work/tsc/src" "$app/dist/src"
+cp manifests/manifest.schema.json "$app/manifests/"
+
+# 2. Its production dependencies, as the lockfile pins them. package.json
+#    stays beside dist/: it makes the .js files ES modules.
+cp package.json package-lock.json "$app/"
+(cd "$app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null)
+rm "$app/package-lock.json"
+# typescript is kept by npm as cosmiconfig's optional peer (for .ts config
+# files, which apt-torrent never loads); .bin holds links to tools not needed.
+rm -rf "$app/node_modules/typescript" "$app/node_modules/.bin" "$app/node_modules/.package-lock.json"
+# Prebuilt native addons for other systems than this one.
+arch=$(node -p process.arch)
+find "$app/node_modules" -type d -path '*/prebuilds/*' -prune ! -name "linux-$arch" -exec rm -rf {} +
+find "$app/node_modules" -name '*.musl.node' -delete
+# What npm packages carry for their own development, not for running them.
+find "$app/node_modules" \( -name '.npmignore' -o -name '.eslintrc*' -o -name '.gitignore' -o -name '.gitattributes' -o -name '.gitmodules' \
+  -o -name '.travis.yml' -o -name '.editorconfig' -o -name '.prettierrc*' \) -delete
+# The addons are stripped as dh_strip would (they are kept: see lintian-overrides).
+find "$app/node_modules" \( -name '*.node' -o -name '*.bare' \) -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
+
+# 3. Commands: the program and the APT methods, as small wrappers around the system's node.
+wrapper() {
+  mkdir -p "$(dirname "$1")"
+  printf '#!/bin/sh\nexec /usr/bin/node /usr/lib/apt-torrent/dist/src/%s "$@"\n' "$2" > "$1"
+  chmod 0755 "$1"
+}
+wrapper "$root/usr/bin/apt-torrent" main.js
+wrapper "$root/usr/lib/apt/methods/torrent+http" method/main.js
+wrapper "$root/usr/lib/apt/methods/torrent+https" method/main.js
+
+# 4. Documentation, completion, the service and the configuration.
+for page in man/*.[0-9]; do
+  section=${page##*.}
+  mkdir -p "$root/usr/share/man/man$section"
+  gzip -9n < "$page" > "$root/usr/share/man/man$section/$(basename "$page").gz"
+done
+install -D -m 0644 completions/apt-torrent.bash "$root/usr/share/bash-completion/completions/apt-torrent"
+install -D -m 0644 completions/_apt-torrent "$root/usr/share/zsh/vendor-completions/_apt-torrent"
+install -D -m 0644 completions/apt-torrent.fish "$root/usr/share/fish/vendor_completions.d/apt-torrent.fish"
+install -D -m 0644 system/apt-torrent-seed.service "$root/usr/lib/systemd/system/apt-torrent-seed.service"
+install -D -m 0644 system/50apt-torrent "$root/etc/apt/apt.conf.d/50apt-torrent"
+mkdir -p "$root/etc/apt-torrent"
+node "$here/config-yaml.mjs" "$app/dist/src/config/schema.js" > "$root/etc/apt-torrent/config.yaml"
+doc=$root/usr/share/doc/apt-torrent
+mkdir -p "$doc"
+gzip -9n < "$here/changelog" > "$doc/changelog.gz"
+{
+  cat "$here/copyright.in"
+  node "$here/copyright-bundled.mjs" "$app/node_modules" usr/lib/apt-torrent/node_modules
+  echo
+  echo 'License: MIT'
+  sed -e '1,2d' -e 's/^$/./' -e 's/^/ /' <<'MIT'
+MIT License
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+MIT
+} > "$doc/copyright"
+install -D -m 0644 "$here/lintian-overrides" "$root/usr/share/lintian/overrides/apt-torrent"
+
+# 5. Modes: directories 0755, files 0644 unless executable (npm keeps the
+#    modes of the published tarballs; the wrappers are made 0755 above).
+find "$root" -type d -exec chmod 0755 {} +
+find "$root" -type f -perm /111 -exec chmod 0755 {} +
+find "$root" -type f ! -perm /111 -exec chmod 0644 {} +
+chmod 0755 "$app/dist/src/main.js" "$app/dist/src/method/main.js"
+# Some npm tarballs mark plain files executable: only scripts stay so.
+find "$app/node_modules" -type f -perm /111 ! -name '*.node' ! -name '*.bare' -print0 \
+  | while IFS= read -r -d '' file; do [ "$(head -c 2 "$file")" = '#!' ] || chmod 0644 "$file"; done
+
+# 6. Control files.
+mkdir -p "$root/DEBIAN"
+# Installed-Size as dpkg-gencontrol counts it: KiB per file rounded up, 1 per
+# other entry; not du, whose answer depends on the file system.
+installed_size=$(cd "$root" && find . -path ./DEBIAN -prune -o ! -path . -printf '%y %s\n' \
+  | awk '{ total += ($1 == "f") ? int(($2 + 1023) / 1024) : 1 } END { print total }')
+sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_size/" "$here/control.in" > "$root/DEBIAN/control"
+install -m 0644 "$here/conffiles" "$root/DEBIAN/conffiles"
+for script in postinst prerm postrm; do install -m 0755 "$here/$script" "$root/DEBIAN/$script"; done
+(cd "$root" && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/md5sums"
+
+# 7. Every time stamp the same, then the archive.
+find "$root" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
+# DEB_OUT_DIR: where the package goes (the tests build theirs elsewhere).
+out_dir=${DEB_OUT_DIR:-dist}
+mkdir -p "$out_dir"
+out=$out_dir/apt-torrent_${version}_all.deb
+dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
+echo "$out"
