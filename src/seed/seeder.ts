@@ -112,7 +112,7 @@ export class Seeder {
       this.dirty = true;
       await this.tickNow();
       await this.flush();
-      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => entry.view());
+      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => heldView(entry.view(), this.hold));
       return { torrents, removed };
     });
   }

@@ -67,6 +67,10 @@ describe('the seeding daemon pauses uploads on battery and on a metered link, an
     const table = await runCli(['seeding', 'list'], box.env);
     assert.match(table.stdout, /^bigdesk\s+2\.0\s+.*\s+paused \(battery\)$/m);
     assert.match(table.stdout, /uploads paused \(battery\)$/m);
+    // resume lifts a pause the user made, not the machine's.
+    const resumed = await runCli(['seeding', 'resume', 'bigdesk'], box.env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(resumed.stdout, 'Resumed bigdesk 2.0: paused (battery)\n');
 
     const peer = await RawPeer.connect(port());
     peer.handshake(bigdesk!.infoHash);

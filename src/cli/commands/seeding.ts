@@ -65,8 +65,9 @@ function change(name: ChangeCommand, summary: string): CommandSpec {
         throw new AptTorrentError('E_USAGE', `seeding ${name} needs package names, or --all`, { hint: '`apt-torrent seeding list` shows what is seeded' });
       }
       const { sendRequest } = await import('../../seed/control-client.js');
+      const { stateLabel } = await import('../../seed/upload-gate.js');
       const response = await sendRequest(await socketOf(context), { cmd: name, targets: input.args, all });
-      for (const torrent of response.torrents ?? []) context.stdout.write(terminalSafe(`${verbs[name]} ${oneLine(`${torrent.package} ${torrent.version}`)}: ${oneLine(String(torrent.state))}\n`));
+      for (const torrent of response.torrents ?? []) context.stdout.write(terminalSafe(`${verbs[name]} ${oneLine(`${torrent.package} ${torrent.version}`)}: ${oneLine(stateLabel(torrent))}\n`));
       for (const item of response.removed ?? []) {
         context.stdout.write(terminalSafe(`${verbs[name]} ${oneLine(`${item.package} ${item.version}`)} and removed it from the store (${formatBytes(item.freed)} freed)\n`));
       }
