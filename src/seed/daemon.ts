@@ -18,13 +18,16 @@ import type { Request, Response } from './protocol.js';
 import { Seeder } from './seeder.js';
 import { readState, STATE_NAME, writeState } from './state-file.js';
 import { openStore, readStore, seedLockPath } from './store.js';
+import { PrometheusFile } from './prometheus-file.js';
+import { seedingStats } from './stats.js';
+import { sensorsFromEnv, UploadWatch } from './upload-watch.js';
 
 /** Every so often the daemon looks for files recorded while it could not be told (restarting, say). */
 const PENDING_EVERY_MS = 30_000;
 const SAVE_EVERY_MS = 30_000;
 const ROTATE_MS = 10 * 60_000;
 
-export async function runDaemon(config: Config, signal: AbortSignal, log: (message: string) => void): Promise<void> {
+export async function runDaemon(config: Config, signal: AbortSignal, log: (message: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const stateDir = config.stateDir;
   await mkdir(stateDir, { recursive: true, mode: 0o755 });
   const lock = await acquireLock(seedLockPath(stateDir), 'apt-torrent seed').catch((error: AptTorrentError) => {
@@ -67,10 +70,21 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
       save: (counters) => writeState(statePath, counters),
       saveEveryMs: SAVE_EVERY_MS,
     });
+    // Power and network are read before any torrent can start: on battery or a metered link, not one byte goes out.
+    const watch = new UploadWatch({ pauseOnMetered: config['seed.pauseOnMetered'], pauseOnBattery: config['seed.pauseOnBattery'] }, sensorsFromEnv(env), (reasons) => seeder.setUploadsPaused(reasons), log);
+    await watch.check();
+    watch.start();
+    cleanups.push(() => watch.stop());
     for (const facts of listing.entries) seeder.add(facts, state.counters.get(facts.infoHash));
     // A state file rebuilt (or first written) now, so a corrupt one is not reported again at the next start.
     if (state.problem || listing.problems.length > 0) await seeder.flush();
     cleanups.push(() => seeder.close());
+    if (config['seed.prometheusFile']) {
+      const metrics = new PrometheusFile(config['seed.prometheusFile'], () => seedingStats(seeder.list(), seeder.uploadsPaused), log);
+      await metrics.start();
+      // Runs before seeder.close (cleanups run last first): the numbers as they were, torrents still counted.
+      cleanups.push(() => metrics.stop());
+    }
 
     let ingesting = Promise.resolve(0);
     const ingest = () => {
@@ -83,7 +97,7 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     const handle = async (request: Request): Promise<Response> => {
       switch (request.cmd) {
         case 'list':
-          return { ok: true, torrents: seeder.list() };
+          return { ok: true, torrents: seeder.list(), uploadsPaused: seeder.uploadsPaused };
         case 'add':
           return { ok: true, accepted: await ingest() };
         case 'remove': {

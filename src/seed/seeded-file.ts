@@ -32,12 +32,13 @@ export class SeededFile {
     return this.torrentFile !== undefined;
   }
 
-  /** Add what the torrent uploaded since the last count; true when the counters changed. */
-  count(): boolean {
+  /** Add what the torrent uploaded since the last count, noting when; true when the counters changed. */
+  count(now = Date.now()): boolean {
     if (!this.torrent) return false;
     const delta = this.torrent.uploaded - this.seen;
     if (delta <= 0) return false;
     this.counters.uploaded += delta;
+    this.counters.lastServed = new Date(now).toISOString();
     this.seen = this.torrent.uploaded;
     return true;
   }
@@ -75,6 +76,7 @@ export class SeededFile {
       state: stateOf(counters, this.verified, this.torrent !== undefined),
       seedSeconds: Math.round(counters.seedSeconds),
       addedAt: facts.addedAt,
+      ...(counters.lastServed ? { lastServed: counters.lastServed } : {}),
     };
   }
 }

@@ -13,6 +13,7 @@ import { matchTargets, schedule, targetMet, type BudgetView, type Targets } from
 import type { ChangeCommand, RemovedView, TorrentView } from './protocol.js';
 import { SeededFile } from './seeded-file.js';
 import { checkInsideStore, dataDir, dataPath, removeFromStore } from './store.js';
+import { heldView, type PauseReason } from './upload-gate.js';
 import { verifyStored } from './verify.js';
 
 export interface SeederOptions {
@@ -44,6 +45,8 @@ export class Seeder {
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
+  /** Uploads paused for the whole machine (metered link, battery): no torrent runs while this is not empty. */
+  private hold: PauseReason[] = [];
 
   constructor(private readonly options: SeederOptions) {
     this.now = options.now ?? Date.now;
@@ -69,7 +72,7 @@ export class Seeder {
 
   list(): TorrentView[] {
     return [...this.entries.values()]
-      .map((entry) => entry.view())
+      .map((entry) => heldView(entry.view(), this.hold))
       .sort((a, b) => a.package.localeCompare(b.package) || a.version.localeCompare(b.version));
   }
 
@@ -109,8 +112,24 @@ export class Seeder {
       this.dirty = true;
       await this.tickNow();
       await this.flush();
-      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => entry.view());
+      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => heldView(entry.view(), this.hold));
       return { torrents, removed };
+    });
+  }
+
+  /** Why uploads are paused for the whole machine now; empty while they run. */
+  get uploadsPaused(): PauseReason[] {
+    return [...this.hold];
+  }
+
+  /**
+   * Pause every upload for these reasons (empty: resume). Running torrents
+   * stop at once; the scheduler starts none until the reasons are gone.
+   */
+  setUploadsPaused(reasons: readonly PauseReason[]): Promise<void> {
+    return this.exclusive(async () => {
+      this.hold = [...reasons];
+      await this.tickNow();
     });
   }
 
@@ -176,7 +195,7 @@ export class Seeder {
     const plan = schedule(
       [...this.entries.values()].map((entry) => ({
         infoHash: entry.facts.infoHash,
-        eligible: entry.verified && !entry.counters.paused && !entry.counters.idle && entry.retryAt <= now,
+        eligible: entry.verified && !entry.counters.paused && !entry.counters.idle && entry.retryAt <= now && this.hold.length === 0,
         active: entry.torrent !== undefined,
         since: entry.since,
       })),
@@ -205,7 +224,7 @@ export class Seeder {
   }
 
   private count(entry: SeededFile): void {
-    if (entry.count()) this.dirty = true;
+    if (entry.count(this.now())) this.dirty = true;
   }
 
   private async attach(entry: SeededFile): Promise<void> {
