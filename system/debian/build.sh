@@ -19,6 +19,15 @@ version=$(node -p 'require("./package.json").version')
 changelog_version=$(sed -n '1s/^apt-torrent (\([^)]*\)).*/\1/p' "$here/changelog")
 [ "$version" = "$changelog_version" ] || die "package.json says $version but system/debian/changelog's last entry is $changelog_version: add a changelog entry"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
+# The maintainer is named in control.in, the changelog's last entry and
+# copyright's Upstream-Contact. apt-torrent@example.org is a reserved domain
+# that reaches no one, chosen so that no stranger's address gets bug reports:
+# the project has no public contact yet. Set the real one in the three files
+# before the package goes anywhere; this check keeps them the same.
+maintainer=$(sed -n 's/^Maintainer: //p' "$here/control.in")
+grep -qxF " -- $maintainer  $(sed -n 's/^ -- .*  \(.*\)$/\1/p' "$here/changelog" | head -1)" "$here/changelog" \
+  && grep -qxF "Upstream-Contact: $maintainer" "$here/copyright.in" \
+  || die "the maintainer differs between control.in ($maintainer), changelog and copyright.in"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/apt-torrent-deb-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -108,6 +117,9 @@ mkdir -p "$root/etc/apt-torrent"
 node "$here/config-yaml.mjs" "$app/dist/src/config/schema.js" > "$root/etc/apt-torrent/config.yaml"
 doc=$root/usr/share/doc/apt-torrent
 mkdir -p "$doc"
+# A native package: the packaging lives with the program and the version has
+# no Debian revision, so the changelog is changelog.gz (a non-native package
+# would have changelog.Debian.gz beside upstream's changelog.gz).
 gzip -9n < "$here/changelog" > "$doc/changelog.gz"
 {
   cat "$here/copyright.in"

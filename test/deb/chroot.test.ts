@@ -119,7 +119,7 @@ describe('the package in a Debian trixie chroot', { skip }, () => {
     }
   });
 
-  it('apt-get install through the method: the big .deb from the swarm, little of it from the mirror', async () => {
+  it('apt-get install through the method: the big .deb from the swarm, little of it from the mirror', async (t) => {
     const before = archive.served('bigpkg');
     // Debug::NoDropPrivs: the method stays root, as it cannot drop to _apt under this nodejs (see above).
     const { stdout, stderr } = await chroot.sh(`apt-get ${LOOPBACK_ONLY} -o Debug::NoDropPrivs=true install -y bigpkg smallpkg 2>&1`, 180_000);
@@ -131,8 +131,30 @@ describe('the package in a Debian trixie chroot', { skip }, () => {
     assert.equal(statSync(chroot.path('/usr/share/bigpkg/payload')).size, 12 * MiB);
     const served = archive.served('bigpkg') - before;
     const size = archive.size('bigpkg');
+    t.diagnostic(`the mirror sent ${served} of the ${size} bytes of bigpkg's .deb`);
     assert.ok(served < size * 0.2, `the mirror sent ${served} of the ${size} bytes of bigpkg's .deb`);
     assert.deepEqual(readdirSync(chroot.path('/var/cache/apt/archives/partial')).filter((name) => name.endsWith('.deb')), [], 'no partial left');
+  });
+
+  // Without the package, sources still saying torrent+http make every apt-get
+  // update and install fail ("The method driver ... could not be found"):
+  // a removal that cannot switch them back must not go through.
+  it('a removal whose `apt-torrent disable` fails is refused: the package stays, and APT keeps working', async () => {
+    const record = chroot.path('/var/lib/apt-torrent/sources-switch.json');
+    const saved = readFileSync(record);
+    writeFileSync(record, '{ "version": 1, "files": "damaged" }\n');
+    try {
+      const removal = await chroot.sh('apt-get remove -y apt-torrent 2>&1').then(() => undefined, (error: { stdout?: string }) => error.stdout ?? '');
+      assert.notEqual(removal, undefined, 'apt-get remove failed');
+      assert.match(removal!, /`apt-torrent disable` failed, so APT's sources still use torrent\+http\(s\)/);
+      const status = await chroot.sh("dpkg-query -W -f='${Status}' apt-torrent");
+      assert.equal(status.stdout, 'install ok installed');
+      assert.match(readFileSync(chroot.path(LOOPBACK), 'utf8'), /^URIs: torrent\+http:/m);
+      const update = await chroot.sh(`apt-get ${LOOPBACK_ONLY} update 2>&1`);
+      assert.doesNotMatch(update.stdout, /^[WE]: /m);
+    } finally {
+      writeFileSync(record, saved);
+    }
   });
 
   it('purged (after `apt-torrent disable` by its prerm): the sources are as they were, and nothing of the package is left', async () => {
