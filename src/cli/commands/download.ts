@@ -3,17 +3,14 @@ import { fetchOptions } from './shared-options.js';
 
 export const download: CommandSpec = {
   name: 'download',
-  summary: 'fetch and verify into APT\'s archive cache only, like apt-get install --download-only',
+  summary: 'apt-get install --download-only: fetch and verify into APT\'s archive cache only',
   operands: '<packages...>',
   completeOperands: 'package',
   options: [...fetchOptions],
   passesAptOptions: true,
+  help: 'Runs `apt-get install --download-only` once, with apt-torrent\'s APT method plugged in for that run. Files fetched this way are not handed to the seeder.',
   async run(context, input) {
-    const { fetchForApt } = await import('../fetch-for-apt.js');
-    const { plan, summary } = await fetchForApt(context, 'install', input);
-    if (!summary && input.options.quiet !== true) {
-      context.stderr.write(plan.files.length === 0 ? 'Nothing to fetch: APT has every file it needs.\n' : 'Nothing to fetch over HTTP.\n');
-    }
-    return 0;
+    const { runThroughMethod } = await import('../method-run.js');
+    return runThroughMethod(context, input, { verb: 'install', downloadOnly: true, seed: false });
   },
 };

@@ -1,6 +1,6 @@
 import type { AptVerb } from '../../apt/apt.js';
 import type { CommandSpec } from '../command.js';
-import { fetchOptions, handOverAfterInstall, noSeedOption, yesOption } from './shared-options.js';
+import { fetchOptions, noSeedOption, yesOption } from './shared-options.js';
 
 function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSpec {
   return {
@@ -8,16 +8,13 @@ function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSp
     summary,
     options: [yesOption, ...fetchOptions, noSeedOption],
     passesAptOptions: true,
-    help: `Runs \`apt-get ${verb}\` once every file it needs is verified in the archive cache.`,
+    help: `Runs \`apt-get ${verb}\` once, with apt-torrent's APT method plugged in for that run; its exit status is apt-torrent's.`,
     async run(context, input) {
-      const { aptArgs, fetchForApt } = await import('../fetch-for-apt.js');
-      const { apt, config, summary } = await fetchForApt(context, verb, input);
-      const status = await apt.runAptGet(verb, aptArgs(input));
-      if (status === 0 && input.options.seed !== false) await handOverAfterInstall(context, config, summary);
-      return status;
+      const { runThroughMethod } = await import('../method-run.js');
+      return runThroughMethod(context, input, { verb, downloadOnly: false, seed: input.options.seed !== false });
     },
   };
 }
 
-export const upgrade = upgradeCommand('upgrade', 'upgrade', 'fetch and verify what `apt-get upgrade` needs, then run it');
-export const fullUpgrade = upgradeCommand('full-upgrade', 'dist-upgrade', 'fetch and verify what `apt-get dist-upgrade` needs, then run it');
+export const upgrade = upgradeCommand('upgrade', 'upgrade', '`apt-get upgrade`, with the files a manifest lists fetched over BitTorrent');
+export const fullUpgrade = upgradeCommand('full-upgrade', 'dist-upgrade', '`apt-get dist-upgrade`, with the files a manifest lists fetched over BitTorrent');
