@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { readlinkSync, writeSync } from 'node:fs';
 import type { ReportLine } from '../config/method-options.js';
 
 /**
@@ -18,8 +18,10 @@ export class RunReport {
   constructor(fd: number | undefined) {
     if (fd === undefined || fd < 3) return;
     try {
-      const stats = fstatSync(fd);
-      if (stats.isFIFO() || stats.isSocket()) this.fd = fd;
+      // What the descriptor is, as the kernel names it (`pipe:[…]`, `socket:[…]`). Not fstatSync: in
+      // Node 20, an fstatSync on an inherited pipe made the later import of webtorrent's CommonJS
+      // dependencies come out empty (mime.getType is not a function), measured with APT's method start.
+      if (/^(pipe|socket):\[\d+\]$/.test(readlinkSync(`/proc/self/fd/${fd}`))) this.fd = fd;
     } catch {
       // Not open: no one to tell.
     }
