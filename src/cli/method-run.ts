@@ -78,7 +78,8 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
       ...apt.optionArgs(),
       ...options.flatMap((option) => ['-o', option]),
       spec.verb,
-      ...(spec.downloadOnly ? ['--download-only'] : []),
+      // Downloading changes nothing on the system, and `download` never asked: no question to answer.
+      ...(spec.downloadOnly ? ['--download-only', ...(input.options.yes === true ? [] : ['-y'])] : []),
       ...(quiet ? ['-q'] : []),
       ...aptArgs(input),
     ];

@@ -114,7 +114,7 @@ describe('install and download: one apt-get run through the method', () => {
     assert.equal(cached(box, debName('smalla')), true);
     assert.equal(readFileSync(join(box.archives, debName('bigdata'))).equals(repo.bytes('bigdata')), true);
     assert.equal(installed(box).size, 0);
-    assert.match(aptGetRuns(box)[0]!, / install --download-only bigdata smalla$/);
+    assert.match(aptGetRuns(box)[0]!, / install --download-only -y bigdata smalla$/);
     assert.equal(aptGetRuns(box).length, 1);
     assert.match(result.stderr, /Fetched 2 files/);
   });

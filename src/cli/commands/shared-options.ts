@@ -17,4 +17,9 @@ export function routeOptions(): OptionSpec[] {
 
 export const noSeedOption: OptionSpec = { flags: '--no-seed', description: 'do not hand the files that came by torrent to the seeder' };
 
+export const prefetchOption: OptionSpec = {
+  flags: '--prefetch',
+  description: 'the two-pass way: resolve with APT first, fetch every file with apt-torrent\'s own client (its progress, parallel HTTP connections), then run apt-get',
+};
+
 export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer yes to apt-get\'s questions (passed on as -y)' };
