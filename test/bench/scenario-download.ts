@@ -75,7 +75,7 @@ export async function downloadScenario(smoke: boolean, runs: number): Promise<Ro
     method.close();
     await archive.close();
   }
-  const what = `download of 2 packages (53 KB, 700 KB) with ${packages.toLocaleString('en')} packages in APT's cache${index ? '' : ' (no Debian index in this machine\'s lists)'}`;
+  const what = `download of 2 packages (53 KB, 700 KB) with ${packages.toLocaleString('en')} packages in APT's cache${index ? '' : smoke ? ' (smoke: without Debian\'s index)' : ' (no Debian index in this machine\'s lists)'}`;
   const row = (how: string, mine: number[]): Row => ({
     scenario: `download: ${how}, ${what}`,
     measure: 'ms (nothing published: both files redirected)',
