@@ -67,6 +67,10 @@ export class MethodSession {
     return prepareTorrents(this.settings, this.env, this.runChoices().choices, {
       warn: (message) => this.say(104, 'Warning', [['Message', message]]),
       answers: {
+        // APT's progress for the file then stays at 0 B until the 201: its worker measures the item in
+        // flight by stat()ing Filename, and the torrent's data stays in OWN_DIR until the whole file is
+        // verified. Writing pieces at Filename instead would leave a file with holes there, which APT's
+        // own method, should the file fall back to it, would resume as if it were a prefix.
         start: (entry) => this.say(200, 'URI Start', [['URI', entry.acquire.uri], ['Size', entry.file.size]]),
         done: (entry) => this.done(entry),
         fallback: (entry, warning) => this.fallback(entry.acquire, warning),
