@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { Apt, type AptVerb } from '../apt/apt.js';
@@ -51,8 +51,11 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
   const config = await loadConfig({ env: context.env, file: context.configFile, flags });
   const apt = new Apt(context.aptOptions, context.env);
   const [setup, dirs] = await Promise.all([readAptSetup(apt), apt.configValues({ ARCHIVES: 'Dir::Cache::archives/d' })]);
-  const copy = planRunCopy(await readSources(setup));
-  const methods = chooseMethods(await methodFacts(setup, { path: '' }, context.env));
+  const sources = await readSources(setup);
+  const copy = planRunCopy(sources);
+  // No source to switch and none switched (file:, cdrom: only): a plain apt-get run, with nothing of ours in it.
+  const usesMethod = copy !== undefined || sources.some((file) => /torrent\+https?:/i.test(file.text));
+  const methods = usesMethod ? chooseMethods(await methodFacts(setup, { path: '' }, context.env)) : [];
   // The checks enable makes: a method APT cannot run fails the run, and as root, APT would run a registered one as root.
   checkMethods(methods);
   await checkMethodsTrusted(methods);
@@ -61,7 +64,8 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
     ...(spec.seed ? {} : { seed: false }),
     ...(flags.manifest === undefined ? {} : { manifest: config.manifest }),
     ...(flags['http.parallel'] === undefined ? {} : { parallel: config['http.parallel'] }),
-    ...(context.configFile ? { configFile: context.configFile } : {}),
+    // Absolute: the method reads it in another process, whatever directory that one works in.
+    ...(context.configFile ? { configFile: resolve(context.configFile) } : {}),
     reportFd: REPORT_FD,
   };
   const temp = copy ? await mkdtemp(join(tmpdir(), 'apt-torrent-sources-')) : undefined;
@@ -70,8 +74,7 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
       ...(temp && copy ? await writeCopy(temp, copy) : []),
       // Where the method is neither installed nor registered (a checkout, or a system never enabled): this run's own registration.
       ...methods.filter((method) => method.how === 'registered').map((method) => `Dir::Bin::Methods::${method.scheme}=${method.path}`),
-      `APT::Keep-Fds::=${REPORT_FD}`,
-      ...choicesToAptOptions(choices),
+      ...(usesMethod ? [`APT::Keep-Fds::=${REPORT_FD}`, ...choicesToAptOptions(choices)] : []),
     ];
     debug('apt-get through the method: %s source entries switched for this run, options %o', copy?.switched ?? 0, options);
     const args = [
