@@ -130,6 +130,18 @@ describe('install and download: one apt-get run through the method', () => {
     assert.equal(cached(box, debName('bigdata')), true);
   });
 
+  it('--manifest reaches the method: a manifest that is not one costs a warning and a plain GET', async () => {
+    const box = await fresh();
+    const manifest = join(box.dir, 'not-a-manifest.json');
+    writeFileSync(manifest, '{"version": 1, "files": [');
+    const mark = mirror.requests.length;
+    const result = await runCli(['download', '--manifest', `file://${manifest}`, 'bigdata'], box.env);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.match(aptGetRuns(box)[0]!, /AptTorrent::Manifest=file:\/\//);
+    assert.match(result.stdout + result.stderr, /W: .*manifest/);
+    assert.deepEqual(requestsFor(mark, 'bigdata').map((request) => [request.range, request.status]), [[undefined, 200]], 'the published manifest was not used');
+  });
+
   it('a tampered .deb is refused: apt-get\'s failure is the command\'s, nothing unverified in the cache', async () => {
     const box = await fresh({ torrent: { stallSeconds: 2, webSeedDelay: 0 } });
     const paths = [`/${repo.pool.get('bigdata')}`, `/${repo.pool.get('smallb')}`];
