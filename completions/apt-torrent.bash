@@ -44,10 +44,10 @@ _apt_torrent_subcommands() {
 _apt_torrent_options() {
     case "$1" in
         '') printf '%s\n' '-V' '--version' '-c' '--config' '-o' '--option' '-h' '--help' ;;
-        'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '--prefetch' '-h' '--help' ;;
+        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '--prefetch' '-h' '--help' ;;
+        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '--prefetch' '-h' '--help' ;;
+        'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--prefetch' '-h' '--help' ;;
         'plan') printf '%s\n' '--json' '--manifest' '--no-torrent' '-h' '--help' ;;
         'enable') printf '%s\n' '--dry-run' '-h' '--help' ;;
         'disable') printf '%s\n' '--dry-run' '-h' '--help' ;;
