@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { AptSettings } from './apt-settings.js';
+import type { SandboxUser } from './privileges.js';
+import { CHILD_FLAG, HANDED_FD, SEED_FD, type Handed } from './sandbox-child.js';
+import { acquireMessage, configurationMessage, MessageFramer } from './sandbox-messages.js';
+import type { BatchEntry } from './torrent-batch.js';
+
+const METHOD = fileURLToPath(new URL('./main.js', import.meta.url));
+
+/**
+ * The method's way to the sandbox user when node refuses to change its
+ * own ids (see becomeUser): the rest of the run goes on in a child started
+ * as the user, which libuv makes before it runs node (setgroups to none,
+ * setgid, setuid), and this root process stays a relay that touches
+ * neither the network nor the peers.
+ *
+ * Only on that refusal, not always: the drop in-process costs nothing,
+ * while a child is one more node start-up and a second load of the method's
+ * modules on every run that takes BitTorrent.
+ *
+ * This process keeps reading APT's messages and answering those it answers
+ * without the network (redirects); every acquire bound for BitTorrent goes
+ * to the child, after the settings as a 601 and what root read (`handed`,
+ * over a pipe of its own). The child answers through this process, whole
+ * message by whole message, so the two never write into each other's
+ * messages; its greeting (100 Capabilities) is dropped, APT has had ours.
+ * SIGINT and SIGTERM are passed on, and the child's end is this process's
+ * end, with its status. The seed agent, when there is one, was started
+ * here as root: the child gets the write end of its stdin, so the agent
+ * goes to work once the child has ended.
+ */
+export function continueAsUser(options: {
+  user: SandboxUser;
+  settings: AptSettings;
+  env: NodeJS.ProcessEnv;
+  handed: Omit<Handed, 'seeding'>;
+  seedInput?: Writable;
+  /** Answer an acquire that cannot reach the child (it could not be started): to the mirror, saying why. */
+  fallback(entry: BatchEntry, warning: string): void;
+}): { forward(entry: BatchEntry): void } {
+  let failed: string | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    const stdio: StdioOptions = ['pipe', 'pipe', 'inherit', 'pipe', options.seedInput ?? 'ignore'];
+    child = spawn(process.execPath, [...process.execArgv, METHOD, CHILD_FLAG], {
+      uid: options.user.uid,
+      gid: options.user.gid,
+      // root's working directory may be closed to the user.
+      cwd: '/',
+      env: options.env,
+      stdio,
+    });
+  } catch (error) {
+    failed = (error as Error).message;
+  }
+  // The child holds its own copy; the agent must see the end of its stdin when the child ends.
+  (options.seedInput as { destroy?: () => void } | undefined)?.destroy?.();
+  if (!child) return { forward: (entry) => options.fallback(entry, cannotStart(options.user, failed)) };
+
+  const running = child;
+  // Until node says the child runs, acquires wait here: one that could not start gets them back.
+  let queued: BatchEntry[] | undefined = [];
+  running.once('spawn', () => {
+    running.stdin!.write(configurationMessage(options.settings));
+    for (const entry of queued!) running.stdin!.write(acquireMessage(entry.acquire));
+    queued = undefined;
+  });
+  running.on('error', (error) => {
+    if (!queued) return;
+    failed = error.message;
+    for (const entry of queued.splice(0)) options.fallback(entry, cannotStart(options.user, failed));
+  });
+  running.stdin!.on('error', () => {});
+  running.stdio[HANDED_FD]!.on('error', () => {});
+  (running.stdio[HANDED_FD] as Writable).end(JSON.stringify({ ...options.handed, seeding: options.seedInput !== undefined } satisfies Handed));
+
+  const framer = new MessageFramer();
+  let greeted = false;
+  running.stdout!.on('data', (chunk: Buffer) => {
+    let messages: Buffer[];
+    try {
+      messages = framer.push(chunk);
+    } catch {
+      running.kill('SIGKILL');
+      return;
+    }
+    for (const message of messages) {
+      if (!greeted && message.subarray(0, 4).toString('latin1') === '100 ') {
+        greeted = true;
+        continue;
+      }
+      process.stdout.write(message);
+    }
+  });
+  // Without the child, no acquire it was given can be answered: end as it did, and APT says so.
+  running.on('close', (code) => process.exit(code ?? 100));
+
+  const pass = (signal: NodeJS.Signals) => () => {
+    running.kill(signal);
+  };
+  process.prependListener('SIGINT', pass('SIGINT'));
+  process.prependListener('SIGTERM', pass('SIGTERM'));
+  process.on('exit', () => {
+    if (running.exitCode === null && running.signalCode === null) running.kill('SIGINT');
+  });
+
+  return {
+    forward(entry) {
+      if (failed !== undefined) options.fallback(entry, cannotStart(options.user, failed));
+      else if (queued) queued.push(entry);
+      else running.stdin!.write(acquireMessage(entry.acquire));
+    },
+  };
+}
+
+function cannotStart(user: SandboxUser, why: string | undefined): string {
+  return `apt-torrent: cannot start the method as ${user.name} (${why ?? 'unknown error'}); fetching it from the mirror`;
+}
