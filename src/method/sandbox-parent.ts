@@ -99,7 +99,10 @@ export function continueAsUser(options: {
     }
   });
   // Without the child, no acquire it was given can be answered: end as it did, and APT says so.
-  running.on('close', (code) => process.exit(code ?? 100));
+  // A child that never started has had its acquires back: this process goes on answering with redirects.
+  running.on('close', (code) => {
+    if (failed === undefined) process.exit(code ?? 100);
+  });
 
   const pass = (signal: NodeJS.Signals) => () => {
     running.kill(signal);
