@@ -25,7 +25,8 @@ import { METHOD } from '../method/method-client.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
-const REFUSE_IDS = `--import=${pathToFileURL(fileURLToPath(new URL('../helpers/refuse-ids.js', import.meta.url))).href}`;
+const preload = (name: string) => `--import=${pathToFileURL(fileURLToPath(new URL(`../helpers/${name}.js`, import.meta.url))).href}`;
+const REFUSE_IDS = preload('refuse-ids');
 
 describe('the method as APT\'s sandbox user (_apt)', () => {
   let repo: TestArchive;
@@ -59,13 +60,13 @@ describe('the method as APT\'s sandbox user (_apt)', () => {
   });
 
   /** A sandboxed APT that runs the built method and drops to _apt, as APT's default does; `refuseIds` fakes Debian's node. */
-  const fresh = async (options: { refuseIds: boolean; config?: Record<string, unknown> }) => {
+  const fresh = async (options: { refuseIds: boolean; nodeOptions?: string; config?: Record<string, unknown> }) => {
     const box = createSandbox(`torrent+${mirror.url}`);
     boxes.push(box);
     // _apt must reach the sandbox, as it reaches /var/cache/apt on a real system.
     chmodSync(box.dir, 0o755);
     appendFileSync(join(box.dir, 'apt.conf'), `Dir::Bin::Methods::torrent+http "${METHOD}";\nAPT::Sandbox::User "_apt";\n`);
-    box.env = { ...box.env, APT_TORRENT_SYSCONFDIR: join(box.dir, 'no-etc'), ...(options.refuseIds ? { NODE_OPTIONS: REFUSE_IDS } : {}) };
+    box.env = { ...box.env, APT_TORRENT_SYSCONFDIR: join(box.dir, 'no-etc'), ...(options.refuseIds ? { NODE_OPTIONS: `${REFUSE_IDS} ${options.nodeOptions ?? ''}`.trim() } : {}) };
     const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
     const config = JSON.parse(readFileSync(configFile, 'utf8'));
     writeFileSync(configFile, JSON.stringify({ ...config, torrent: { webSeedDelay: 30 }, ...options.config }));
@@ -141,5 +142,16 @@ describe('the method as APT\'s sandbox user (_apt)', () => {
     const pending = JSON.parse(readFileSync(pendingPath, 'utf8')) as Array<{ package: string; path: string }>;
     assert.deepEqual(pending.map((entry) => entry.package), ['bigsand'], 'only what came by BitTorrent');
     assert.equal(pending[0]!.path, join(box.archives, debName('bigsand')));
+  });
+
+  it('on such a node, when the child cannot be started as _apt, the root half sends every file to the mirror, saying why, and the install goes through', async () => {
+    const box = await fresh({ refuseIds: true, nodeOptions: preload('refuse-spawn-as-user') });
+    const mark = mirror.requests.length;
+    const { output, seen } = await aptGet(box, ['install', '-y', 'bigsand', 'smallsand']);
+    assert.equal(installed(box).get('bigsand'), '1.0', output);
+    assert.equal(installed(box).get('smallsand'), '1.0');
+    assert.match(output, /cannot start the method as _apt \(spawn EPERM\); fetching it from the mirror/);
+    assert.equal(servedSince(mark, 'bigsand'), repo.bytes('bigsand').length, 'the whole file from the mirror');
+    assert.deepEqual(seen.filter((proc) => proc.tcp).map((proc) => proc.cmdline.join(' ')), [], 'no method process on the network as root');
   });
 });
