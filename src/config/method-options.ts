@@ -32,6 +32,9 @@ const KEYS = {
   reportFd: 'AptTorrent::Report-Fd',
 } as const;
 
+/** APT's name of the setting that carries the report descriptor. */
+export const REPORT_FD_KEY = KEYS.reportFd;
+
 /** The `KEY=VALUE` strings for apt-get's `-o`. */
 export function choicesToAptOptions(choices: RunChoices): string[] {
   const options: string[] = [];

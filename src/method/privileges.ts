@@ -15,7 +15,9 @@ import { runCapture } from '../util/run.js';
  * system, and places the verified file at Filename by a rename within one
  * file system. What needs root happens before the drop: reading
  * apt-torrent's configuration and APT's auth.conf files, and making its own
- * directory (see own-dir.ts).
+ * directory (see own-dir.ts). Where node cannot change its ids, the
+ * rest of the run goes on in a child process started as the user, the
+ * root process relaying for it (sandbox-parent.ts).
  *
  * The other way, staying root with a root-only directory and O_NOFOLLOW
  * checks on every path, keeps the BitTorrent client as root.
@@ -47,17 +49,28 @@ export async function sandboxUser(name: string): Promise<{ user?: SandboxUser; p
   }
 }
 
-/** Become the user, with its primary group only (as APT's DropPrivileges does); a problem, or undefined when done. */
-export function becomeUser(user: SandboxUser): string | undefined {
+/**
+ * Become the user in this process, with its primary group only (as APT's
+ * DropPrivileges does): undefined when done. `blocked` says the node
+ * refused the very first change, so nothing changed: Debian's nodejs 20.19
+ * links a libuv that cannot tell node whether io_uring is on, and node then
+ * refuses setgroups, setgid and setuid outright. The method then goes on
+ * as a child started as the user (see sandbox-parent.ts).
+ */
+export function becomeUser(user: SandboxUser): { problem: string; blocked: boolean } | undefined {
   try {
     process.setgroups!([user.gid]);
+  } catch (error) {
+    return { problem: `cannot become ${user.name}: ${(error as Error).message}`, blocked: true };
+  }
+  try {
     process.setgid!(user.gid);
     process.setuid!(user.uid);
   } catch (error) {
-    return `cannot become ${user.name}: ${(error as Error).message}`;
+    return { problem: `cannot become ${user.name}: ${(error as Error).message}`, blocked: false };
   }
   if (process.getuid!() !== user.uid || process.geteuid!() !== user.uid || process.getgid!() !== user.gid || process.getegid!() !== user.gid) {
-    return `cannot become ${user.name}: the ids did not change`;
+    return { problem: `cannot become ${user.name}: the ids did not change`, blocked: false };
   }
   return undefined;
 }

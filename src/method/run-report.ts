@@ -16,15 +16,7 @@ export class RunReport {
   private fd?: number;
 
   constructor(fd: number | undefined) {
-    if (fd === undefined || fd < 3) return;
-    try {
-      // What the descriptor is, as the kernel names it (`pipe:[…]`, `socket:[…]`). Not fstatSync: in
-      // Node 20, an fstatSync on an inherited pipe made the later import of webtorrent's CommonJS
-      // dependencies come out empty (mime.getType is not a function), measured with APT's method start.
-      if (/^(pipe|socket):\[\d+\]$/.test(readlinkSync(`/proc/self/fd/${fd}`))) this.fd = fd;
-    } catch {
-      // Not open: no one to tell.
-    }
+    this.fd = reportDescriptor(fd);
   }
 
   get active(): boolean {
@@ -48,5 +40,19 @@ export class RunReport {
     } catch {
       this.fd = undefined;
     }
+  }
+}
+
+/** The descriptor when it is one to report to (a pipe or a socket, not 0-2), else undefined. */
+export function reportDescriptor(fd: number | undefined): number | undefined {
+  if (fd === undefined || fd < 3) return undefined;
+  try {
+    // What the descriptor is, as the kernel names it (`pipe:[…]`, `socket:[…]`). Not fstatSync: in
+    // Node 20, an fstatSync on an inherited pipe made the later import of webtorrent's CommonJS
+    // dependencies come out empty (mime.getType is not a function), measured with APT's method start.
+    return /^(pipe|socket):\[\d+\]$/.test(readlinkSync(`/proc/self/fd/${fd}`)) ? fd : undefined;
+  } catch {
+    // Not open: no one to tell.
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { PlannedFile } from '../fetch/plan.js';
@@ -22,7 +23,7 @@ const APPEAR_MS = 10_000;
  * Start the agent (see seed-agent.ts) while still root. It lives on after
  * the method is ended: its stdin closing is its signal to go to work.
  */
-export function startSeedAgent(where: { stateDir: string; socket: string; archives: string }): { record(handed: HandedFile): void } {
+export function startSeedAgent(where: { stateDir: string; socket: string; archives: string }): { record(handed: HandedFile): void; input?: Writable } {
   let child: ChildProcess | undefined;
   try {
     child = spawn(process.execPath, [AGENT, where.stateDir, where.socket, where.archives], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
@@ -37,6 +38,8 @@ export function startSeedAgent(where: { stateDir: string; socket: string; archiv
     record(handed) {
       child?.stdin?.write(`${JSON.stringify(handed)}\n`);
     },
+    // For a method that goes on in a child as the sandbox user (see sandbox-parent.ts), which writes there itself.
+    ...(child?.stdin ? { input: child.stdin } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/load.js';
 import { choicesToFlags, type RunChoices } from '../config/method-options.js';
 import { defaults, type Config } from '../config/schema.js';
@@ -7,6 +8,9 @@ import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt
 import { Batcher } from './batcher.js';
 import { makeOwnDir } from './own-dir.js';
 import { becomeUser, sandboxUser } from './privileges.js';
+import { isSandboxChild, readHanded, seedRecorder, type Handed } from './sandbox-child.js';
+import { reportDescriptor } from './run-report.js';
+import { continueAsUser } from './sandbox-parent.js';
 import { startSeedAgent, type HandedFile } from './seed-handoff.js';
 import { SourceManifests } from './source-manifests.js';
 import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from './torrent-batch.js';
@@ -23,8 +27,8 @@ export const OWN_DIR = 'apt-torrent-partial';
 export interface TorrentSetup {
   /** False when the config says so, or when it could not be read or privileges not dropped: every file goes to the mirror. */
   enabled: boolean;
-  manifests: SourceManifests;
-  batcher: Batcher<BatchEntry>;
+  manifests: Pick<SourceManifests, 'match'>;
+  batcher: Pick<Batcher<BatchEntry>, 'add'>;
   /** Files answered 201 go here when `seed.enabled`: to the seeding daemon once the run is over. */
   seeding?: { record(handed: HandedFile): void };
 }
@@ -42,17 +46,21 @@ export async function prepareTorrents(
   choices: RunChoices,
   hooks: { warn(message: string): void; answers: BatchAnswers; unanswered(entry: BatchEntry): void },
 ): Promise<TorrentSetup> {
+  // The half started as the sandbox user by a root half (sandbox-parent.ts) gets what root read from it.
+  let handed: Handed | undefined;
   let config: Config;
   try {
+    // The half started as the sandbox user by a root half (sandbox-parent.ts) gets what root read from it.
+    if (isSandboxChild()) handed = await readHanded();
     // An apt-torrent command's own run brings its command line (--no-seed, --manifest, --config…).
-    config = await loadConfig({ env, ...(choices.configFile ? { file: choices.configFile } : {}), flags: choicesToFlags(choices) });
+    config = handed?.config ?? (await loadConfig({ env, ...(choices.configFile ? { file: choices.configFile } : {}), flags: choicesToFlags(choices) }));
   } catch (error) {
     hooks.warn(`apt-torrent: ${(error as Error).message.split('\n').join('; ')}; every file comes from the mirror`);
     config = { ...defaults(), 'torrent.enabled': false };
   }
   const archivesPartial = `${findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/')}partial/`;
   const partial = `${findDir(settings, 'Dir::Cache', '/var/cache/apt/')}${OWN_DIR}`;
-  const logins = await readLogins({ netrc: findFile(settings, 'Dir::Etc::netrc', '/etc/apt/auth.conf'), netrcParts: findDir(settings, 'Dir::Etc::netrcparts', '/etc/apt/auth.conf.d/') });
+  const logins = handed?.logins ?? await readLogins({ netrc: findFile(settings, 'Dir::Etc::netrc', '/etc/apt/auth.conf'), netrcParts: findDir(settings, 'Dir::Etc::netrcparts', '/etc/apt/auth.conf.d/') });
   const drop = flagSetting(settings, 'Debug::NoDropPrivs', false) ? {} : await sandboxUser(setting(settings, 'APT::Sandbox::User'));
   if (config['torrent.enabled'] && !drop.problem) {
     try {
@@ -63,10 +71,25 @@ export async function prepareTorrents(
     }
   }
   // Started while still root: the sandbox user can reach neither the state directory nor the daemon.
-  const seeding = config['torrent.enabled'] && config['seed.enabled'] && !drop.problem
-    ? startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
+  const seeding: { record(handed: HandedFile): void; input?: Writable } | undefined = handed ? (handed.seeding ? seedRecorder() : undefined)
+    : config['torrent.enabled'] && config['seed.enabled'] && !drop.problem ? startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
     : undefined;
-  const problem = drop.problem ?? (drop.user ? becomeUser(drop.user) : undefined);
+  const dropped = drop.problem ? { problem: drop.problem, blocked: false } : drop.user ? becomeUser(drop.user) : undefined;
+  if (dropped?.blocked && drop.user && config['torrent.enabled']) {
+    // This node cannot change its ids: the run goes on in a child started as the user, this process relaying for it.
+    const child = continueAsUser({
+      user: drop.user,
+      settings,
+      env,
+      handed: { config, logins },
+      ...(seeding?.input ? { seedInput: seeding.input } : {}),
+      reportFd: reportDescriptor(choices.reportFd),
+      fallback: hooks.answers.fallback,
+    });
+    // The child matches each file against the manifests itself; a file it finds none for, it redirects.
+    return { enabled: true, manifests: { match: async (file) => file }, batcher: { add: (entry) => child.forward(entry) } };
+  }
+  const problem = dropped?.problem;
   if (problem) {
     // Never BitTorrent as root: APT's own method, which sandboxes itself, fetches everything.
     hooks.warn(`apt-torrent: ${problem}; every file comes from the mirror`);

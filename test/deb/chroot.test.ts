@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { CHILD_FLAG } from '../../src/method/sandbox-child.js';
+import { watchProcesses, type SeenProcess } from '../helpers/proc-watch.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { buildDeb, contents, DEB_NAME, VERSION } from './helpers/build.js';
 import { Chroot } from './helpers/chroot.js';
@@ -106,23 +108,39 @@ describe('the package in a Debian trixie chroot', { skip }, () => {
 
   // Debian's nodejs 20.19 links Debian's libuv, which lacks the symbol by which node
   // tells whether io_uring is in use: its process.setuid/setgid/setgroups always throw
-  // ("io_uring may be enabled. See CVE-2024-22017"), so the method cannot drop to _apt
-  // and, refusing BitTorrent as root, sends every file to the mirror.
-  it('with APT\'s default sandbox user, the big .deb comes from the swarm', { todo: 'the method cannot drop privileges under Debian\'s nodejs 20.19' }, async () => {
+  // ("io_uring may be enabled. See CVE-2024-22017"). The method then goes on in a child
+  // started as _apt (src/method/sandbox-parent.ts), the root process only relaying.
+  it('with APT\'s default sandbox user, the big .deb comes from the swarm to a child running as _apt; the root half holds no TCP socket', async (t) => {
+    const refused = await chroot.sh('node -e "try { process.setgroups([0]); console.log(\'allowed\') } catch (error) { console.log(error.message) }"');
+    t.diagnostic(`Debian's node on process.setgroups: ${refused.stdout.trim()}`);
+    const apt = { uid: Number((await chroot.sh('id -u _apt')).stdout), gid: Number((await chroot.sh('id -g _apt')).stdout) };
     const before = archive.served('bigpkg');
+    const root = realpathSync(chroot.path('/'));
+    const watch = watchProcesses((pid, cmdline) => cmdline.some((arg) => arg.endsWith('/method/main.js')) && rootOf(pid) === root);
+    let seen: SeenProcess[];
     try {
       const { stdout } = await chroot.sh(`apt-get ${LOOPBACK_ONLY} install -y bigpkg 2>&1`, 180_000);
-      assert.doesNotMatch(stdout, /cannot become _apt/);
+      seen = watch.stop();
+      assert.doesNotMatch(stdout, /cannot become _apt|cannot start the method/, stdout);
+      assert.match(stdout, /Get:\d+ torrent\+http:\/\/127\.0\.0\.1:\d+ stable\/main [a-z0-9]+ bigpkg all 1\.0/, stdout);
       assert.ok(archive.served('bigpkg') - before < archive.size('bigpkg') * 0.2, stdout);
     } finally {
+      watch.stop();
       await chroot.sh('apt-get purge -y -qq bigpkg >/dev/null 2>&1; apt-get clean');
     }
+    const children = seen.filter((proc) => proc.cmdline.includes(CHILD_FLAG));
+    if (/CVE-2024-22017/.test(refused.stdout)) assert.equal(children.length, 1, `one child on this node: ${JSON.stringify(seen)}`);
+    for (const child of children) {
+      t.diagnostic(`the child: Uid ${child.uids.join(' ')}, Gid ${child.gids.join(' ')}, Groups ${child.groups.join(' ') || '(none)'}`);
+      assert.ok(child.uids.every((id) => id === apt.uid) && child.gids.every((id) => id === apt.gid), JSON.stringify(child));
+      assert.ok(child.groups.every((id) => id === apt.gid), `no group but _apt's: ${JSON.stringify(child)}`);
+    }
+    assert.deepEqual(seen.filter((proc) => proc.uids[0] === 0 && proc.tcp).map((proc) => proc.cmdline.join(' ')), [], 'no method process held a TCP socket as root');
   });
 
   it('apt-get install through the method: the big .deb from the swarm, little of it from the mirror', async (t) => {
     const before = archive.served('bigpkg');
-    // Debug::NoDropPrivs: the method stays root, as it cannot drop to _apt under this nodejs (see above).
-    const { stdout, stderr } = await chroot.sh(`apt-get ${LOOPBACK_ONLY} -o Debug::NoDropPrivs=true install -y bigpkg smallpkg 2>&1`, 180_000);
+    const { stdout, stderr } = await chroot.sh(`apt-get ${LOOPBACK_ONLY} install -y bigpkg smallpkg 2>&1`, 180_000);
     const output = stdout + stderr;
     assert.match(output, /Get:\d+ torrent\+http:\/\/127\.0\.0\.1:\d+ stable\/main [a-z0-9]+ bigpkg all 1\.0/, output);
     assert.match(output, /Get:\d+ http:\/\/127\.0\.0\.1:\d+ stable\/main [a-z0-9]+ smallpkg all 1\.0/, 'the small one through APT\'s own http method');
@@ -180,5 +198,14 @@ function isLink(path: string): boolean {
     return lstatSync(path).isSymbolicLink();
   } catch {
     return false;
+  }
+}
+
+/** The root directory a process sees (a chroot's tree for one in it), or undefined once it is gone. */
+function rootOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/root`);
+  } catch {
+    return undefined;
   }
 }
