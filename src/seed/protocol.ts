@@ -30,8 +30,8 @@ export interface TorrentView {
   addedAt: string;
 }
 
-/** `queued`: verified and wanted, waiting for one of the seed.maxActive slots. */
-export type SeedState = 'checking' | 'seeding' | 'queued' | 'paused' | 'idle';
+/** `seeding`: verified, announced and served to peers that ask (loaded in the BitTorrent client only while one does). */
+export type SeedState = 'checking' | 'seeding' | 'paused' | 'idle';
 
 /** Commands that change torrents, named by package (`pkg`, `pkg=version`) or infohash. */
 export type ChangeCommand = 'pause' | 'resume' | 'stop';

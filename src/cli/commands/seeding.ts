@@ -16,7 +16,7 @@ const list: CommandSpec = {
     { flags: '--json', description: 'print a JSON array (package, version, infoHash, state, uploaded, size, ratio, peers, ...)' },
     { flags: '--names', description: 'print only the seeded package names, one per line (for shell completion)' },
   ],
-  help: 'States: checking (being re-hashed), seeding, queued (waiting for one of seed.maxActive slots), paused, idle (ratio or time target met).',
+  help: 'States: checking (being re-hashed), seeding (announced and served to peers that ask), paused, idle (ratio or time target met).',
   async run(context, input) {
     const { sendRequest } = await import('../../seed/control-client.js');
     const { listNames, listTable } = await import('../../seed/format.js');
