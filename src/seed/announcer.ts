@@ -1,14 +1,15 @@
 /**
  * The seeding daemon's own tracker client: every available torrent is
  * announced, asleep or awake, without loading it into the BitTorrent
- * client. HTTP(S) trackers only (UDP and WebSocket trackers are left out,
- * see the man page), a bounded number of requests in flight, each answer
- * bounded in size and time, intervals from announce-schedule.ts.
+ * client. HTTP(S) and UDP trackers (WebSocket ones, for browsers, are left
+ * out), a bounded number of requests in flight, each answer bounded in size
+ * and time, intervals from announce-schedule.ts.
  */
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { announceUrl, parseAnnounce, type AnnounceAnswer } from '../bittorrent/announce.js';
+import { announceUrl, parseAnnounce, type AnnounceAnswer, type AnnounceRequest } from '../bittorrent/announce.js';
 import { dueNow, nextDelayMs } from './announce-schedule.js';
+import { UdpAnnouncer } from './udp-announce.js';
 
 const MAX_ANSWER = 64 * 1024;
 const TIMEOUT_MS = 15_000;
@@ -51,6 +52,7 @@ export class Announcer {
   private readonly now: () => number;
   private readonly random: () => number;
   private closed = false;
+  private readonly udp = new UdpAnnouncer();
 
   constructor(private readonly options: AnnouncerOptions) {
     this.now = options.now ?? Date.now;
@@ -63,12 +65,12 @@ export class Announcer {
   }
 
   /**
-   * Announce this torrent to these trackers from now on (HTTP ones; others
-   * are skipped). `soon`: its first announce goes at once, not spread
+   * Announce this torrent to these trackers from now on (http, https and
+   * udp ones; others are skipped). `soon`: its first announce goes at once, not spread
    * (a torrent resumed, or added while running).
    */
   want(infoHash: string, trackers: readonly string[], options: { soon: boolean }): void {
-    const http = trackers.filter((tracker) => announceUrl(tracker, this.request(infoHash)) !== undefined);
+    const http = trackers.filter((tracker) => /^(https?|udp):\/\/[^/]/.test(tracker));
     for (const tracker of http) {
       const key = `${infoHash} ${tracker}`;
       if (this.pairs.has(key)) continue;
@@ -103,6 +105,7 @@ export class Announcer {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    this.udp.close();
   }
 
   /** Start what is due, within the bound on requests in flight. */
@@ -118,17 +121,17 @@ export class Announcer {
     }
   }
 
-  private request(infoHash: string, event?: 'started' | 'stopped') {
+  private request(infoHash: string, event?: 'started' | 'stopped'): AnnounceRequest {
     return { infoHash, peerId: this.options.peerId, port: this.options.port, uploaded: this.options.uploaded(infoHash), downloaded: 0, left: 0, numwant: event === 'stopped' ? 0 : 50, ...(event ? { event } : {}) };
   }
 
   private async send(pair: Pair): Promise<void> {
     this.inFlight += 1;
-    const url = announceUrl(pair.tracker, this.request(pair.infoHash, pair.event))!;
+    const request = this.request(pair.infoHash, pair.event);
     let answer: AnnounceAnswer | undefined;
     let failure: string | undefined;
     try {
-      answer = parseAnnounce(await fetchBounded(url));
+      answer = pair.tracker.startsWith('udp:') ? await this.udp.announce(pair.tracker, request) : parseAnnounce(await fetchBounded(announceUrl(pair.tracker, request)!));
     } catch (error) {
       failure = (error as Error).message;
     }
