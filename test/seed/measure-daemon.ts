@@ -4,8 +4,8 @@
  *   node dist/test/seed/measure-daemon.js [--counts 10,300,1000] [--size 262144] [--max-active N]
  *
  * For each count: that many small .deb-like files, recorded as install
- * records them, one local tracker (bittorrent-tracker's server) they all
- * announce to; `apt-torrent seed` takes them in, re-hashes them and seeds.
+ * records them, one local opentracker (a third-party tracker) they announce
+ * to, half of them over HTTP and half over UDP; `apt-torrent seed` takes them in, re-hashes them and seeds.
  * Measured: how many torrents the tracker has heard of (and when all), the
  * daemon's RSS (and peak) from /proc and its open fds once idle, and how
  * long aria2 (a third-party client, from the tracker alone, no web seed)
@@ -14,14 +14,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Server } from 'bittorrent-tracker';
 import { buildTorrent } from '../../src/bittorrent/torrent.js';
 import { cleanEnv } from '../helpers/env.js';
 import { piecesOf, sha256 } from '../helpers/hash.js';
+import { OpenTracker } from '../helpers/opentracker.js';
 import { aria2Leech } from '../helpers/swarm.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { poll, sleep } from '../helpers/wait.js';
@@ -30,12 +28,6 @@ import { startDaemon, waitForList } from './helpers/daemon.js';
 
 const { values } = parseArgs({ options: { counts: { type: 'string', default: '10,300' }, size: { type: 'string', default: '262144' }, 'max-active': { type: 'string' } } });
 const size = Number(values.size);
-
-const tracker = new Server({ http: false, udp: false, ws: false, stats: false });
-tracker.on('warning', () => {});
-const http = createServer((request, response) => tracker.onHttpRequest(request, response, { action: 'announce' }));
-await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-const announce = `http://127.0.0.1:${(http.address() as AddressInfo).port}/announce`;
 
 const kib = (text: string) => Number(/(\d+) kB/.exec(text)?.[1] ?? 0);
 const rows: string[] = [];
@@ -51,15 +43,17 @@ for (const count of values.counts!.split(',').map(Number)) {
   }));
   mkdirSync(join(dir, 'state'));
   const data = Array.from({ length: count }, () => randomBytes(size));
-  const records = data.map((bytes, index) => ({ ...candidate(cache, `pkg${index}`, bytes), trackers: [announce] }));
+  const bare = data.map((bytes, index) => candidate(cache, `pkg${index}`, bytes));
+  const tracker = await OpenTracker.start(bare.map((record) => record.infoHash));
+  const records = bare.map((record, index) => ({ ...record, trackers: [index % 2 ? tracker.udp : tracker.http] }));
   writeFileSync(join(dir, 'state/pending-seeds.json'), JSON.stringify(records));
   const env = cleanEnv({ XDG_CONFIG_HOME: join(dir, 'xdg'), APT_TORRENT_SYSCONFDIR: join(dir, 'none') });
   const started = Date.now();
   const daemon = await startDaemon(env, { timeoutMs: 120_000 });
   await waitForList(env, (all) => all.length === count && all.every((torrent) => torrent.state !== 'checking'), 300_000);
   const ready = Date.now() - started;
-  const heard = () => records.filter((record) => tracker.torrents[record.infoHash]).length;
-  const all = await poll(() => heard() === count, 120_000, 500);
+  let known = 0;
+  const all = await poll(async () => (known = (await tracker.knows(records.map((record) => record.infoHash))).length) === count, 120_000, 500);
   const covered = Date.now() - started;
   // Idle: announces done, nothing awake.
   await sleep(5000);
@@ -69,22 +63,21 @@ for (const count of values.counts!.split(',').map(Number)) {
   const pick = Math.floor(Math.random() * count);
   const torrentFile = join(dir, 'pick.torrent');
   const record = records[pick]!;
-  writeFileSync(torrentFile, buildTorrent({ name: record.name!, length: size, pieceLength: record.pieceLength!, pieces: piecesOf(data[pick]!, record.pieceLength!) }, { trackers: [announce], webSeeds: [] }));
+  writeFileSync(torrentFile, buildTorrent({ name: record.name!, length: size, pieceLength: record.pieceLength!, pieces: piecesOf(data[pick]!, record.pieceLength!) }, { trackers: [tracker.http], webSeeds: [] }));
   const leechStart = Date.now();
   const leech = await aria2Leech(torrentFile, { timeoutMs: 60_000 });
   const leechMs = Date.now() - leechStart;
   const ok = leech.code === 0 && sha256(readFileSync(join(leech.dir, record.name!))) === record.sha256;
   rmSync(join(leech.dir, '..'), { recursive: true, force: true });
-  rows.push(`| ${count} | ${maxActive} | ${Math.round(kib(/VmRSS:.*/.exec(status)![0]) / 1024)} MiB | ${Math.round(kib(/VmHWM:.*/.exec(status)![0]) / 1024)} MiB | ${fds} | ${(ready / 1000).toFixed(1)} s | ${heard()}/${count}${all ? ` after ${(covered / 1000).toFixed(1)} s` : ''} | ${ok ? `${(leechMs / 1000).toFixed(1)} s` : `failed (${leech.code})`} |`);
+  rows.push(`| ${count} | ${maxActive} | ${Math.round(kib(/VmRSS:.*/.exec(status)![0]) / 1024)} MiB | ${Math.round(kib(/VmHWM:.*/.exec(status)![0]) / 1024)} MiB | ${fds} | ${(ready / 1000).toFixed(1)} s | ${known}/${count}${all ? ` after ${(covered / 1000).toFixed(1)} s` : ''} | ${ok ? `${(leechMs / 1000).toFixed(1)} s` : `failed (${leech.code})`} |`);
   await daemon.stop();
+  await tracker.stop();
   removeTempDir(dir);
 }
 process.stdout.write([
-  `seeded files of ${size / 1024} KiB, one local HTTP tracker; RSS and fds idle, after the announces; Node ${process.version}`,
+  `seeded files of ${size / 1024} KiB, one local opentracker (half over HTTP, half over UDP); RSS and fds idle, after the announces; Node ${process.version}`,
   '| files | seed.maxActive | RSS | peak RSS | open fds | all checked after | torrents the tracker knows | aria2 got a random one in |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
 ].join('\n'));
-http.close();
-tracker.close();
