@@ -59,7 +59,7 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     });
     client.onError((error) => log(`BitTorrent: ${error.message}`));
     cleanups.push(() => client.destroy());
-    const discovery = await Discovery.listen({ port: config['seed.listenPort'], lsd: config['torrent.lsd'], client, log }).catch((error: Error) => {
+    const discovery = await Discovery.listen({ port: config['seed.listenPort'], lsd: config['torrent.lsd'], maxPeers: config['seed.maxPeers'], client, log }).catch((error: Error) => {
       throw new AptTorrentError('E_SEED_SOCKET', `cannot listen for peers on port ${config['seed.listenPort']}: ${error.message}`, { hint: 'another program uses the port: set seed.listenPort to another one (0: any free port)', cause: error });
     });
     client.advertisePort(discovery.port);

@@ -14,6 +14,8 @@ import type { Seeder } from './seeder.js';
 
 /** Connections still sending their handshake; a few dozen is plenty for a seed, and bounds what a flood can hold open. */
 const MAX_PENDING = 32;
+/** Peers whose torrent is being woken: each waits its turn (wakes run one at a time), so their number is bounded too. */
+const MAX_WAKING = 64;
 const HANDSHAKE_MS = 10_000;
 const ANNOUNCES_IN_FLIGHT = 4;
 /** Peers from one tracker answer that a woken torrent connects out to. */
@@ -22,6 +24,8 @@ const PEERS_PER_ANSWER = 20;
 export interface DiscoveryOptions {
   port: number;
   lsd: boolean;
+  /** Peers per torrent (seed.maxPeers): webtorrent bounds only the connections it makes, so incoming ones are bounded here. */
+  maxPeers: number;
   client: TorrentClient;
   log(message: string): void;
 }
@@ -40,6 +44,7 @@ export class Discovery implements Availability {
   /** Listen on the port now (so a port in use fails the start); announcing starts with `start`. */
   static async listen(options: DiscoveryOptions): Promise<Discovery> {
     let discovery: Discovery | undefined;
+    let waking = 0;
     const listener = await listenPeers({
       port: options.port,
       maxPending: MAX_PENDING,
@@ -47,9 +52,11 @@ export class Discovery implements Availability {
       isBlocked: (address) => options.client.isBlocked(address),
       onPeer: (infoHash, socket, head) => {
         const seeder = discovery?.seeder;
-        if (!seeder) return socket.destroy();
+        if (!seeder || waking >= MAX_WAKING) return socket.destroy();
+        waking += 1;
         void seeder.wake(infoHash).then((torrent) => {
-          if (torrent && !socket.destroyed) options.client.accept(socket, head);
+          waking -= 1;
+          if (torrent && !socket.destroyed && torrent.peers() < options.maxPeers) options.client.accept(socket, head);
           else socket.destroy();
         });
       },

@@ -32,8 +32,12 @@ export interface PeerListener {
 
 export function listenPeers(options: PeerListenerOptions): Promise<PeerListener> {
   const pending = new Set<Socket>();
+  // Every connection accepted, handed on or not: close() ends them all, or the server would wait for them.
+  const open = new Set<Socket>();
   const server: Server = createServer({ pauseOnConnect: false }, (socket) => {
     socket.on('error', () => {});
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     if (!socket.remoteAddress || options.isBlocked(socket.remoteAddress) || pending.size >= options.maxPending) {
       socket.destroy();
       return;
@@ -85,8 +89,8 @@ export function listenPeers(options: PeerListenerOptions): Promise<PeerListener>
         pending: () => pending.size,
         close: () =>
           new Promise<void>((done) => {
-            for (const socket of pending) socket.destroy();
             server.close(() => done());
+            for (const socket of open) socket.destroy();
           }),
       });
     });

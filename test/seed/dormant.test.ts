@@ -41,7 +41,7 @@ describe('every seeded package available at once: sleeping torrents are announce
     // One torrent awake at a time: every leecher below needs a wake, and the second and third an eviction.
     writeFileSync(join(dir, 'xdg/apt-torrent/config.json'), JSON.stringify({
       stateDir: join(dir, 'state'),
-      seed: { enabled: true, socket: join(dir, 'seed.sock'), listenPort: 0, maxActive: 1, diskBudget: 0, uploadLimit: 0 },
+      seed: { enabled: true, socket: join(dir, 'seed.sock'), listenPort: 0, maxActive: 1, maxPeers: 2, diskBudget: 0, uploadLimit: 0 },
     }));
     records = data.map((bytes, index) => ({ ...candidate(join(dir, 'archives'), `pkg${index}`, bytes), trackers: [announce] }));
     writeFileSync(join(dir, 'state/pending-seeds.json'), JSON.stringify(records));
@@ -97,5 +97,21 @@ describe('every seeded package available at once: sleeping torrents are announce
     assert.ok(await welcome.handshakeAnswered(), 'resumed: woken and answered');
     assert.equal(welcome.received.subarray(28, 48).toString('hex'), records[3]!.infoHash);
     welcome.destroy();
+  });
+
+  it('holds seed.maxPeers incoming peers per torrent: one more is closed unanswered', async () => {
+    const infoHash = records[5]!.infoHash;
+    const first = await RawPeer.connect(port);
+    first.handshake(infoHash);
+    assert.ok(await first.handshakeAnswered());
+    const second = await RawPeer.connect(port, { localAddress: '127.0.0.6' });
+    second.handshake(infoHash);
+    assert.ok(await second.handshakeAnswered());
+    const third = await RawPeer.connect(port, { localAddress: '127.0.0.7' });
+    third.handshake(infoHash);
+    await third.closed;
+    assert.equal(third.received.length, 0);
+    first.destroy();
+    second.destroy();
   });
 });
