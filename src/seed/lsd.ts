@@ -17,6 +17,8 @@ const ANSWER_EVERY_MS = 10_000;
 /** At most this many answer datagrams a second, whatever is heard. */
 const ANSWERS_PER_S = 20;
 const GATHER_MS = 1000;
+/** The cookie of a seeding daemon's announces. */
+const COOKIE_PREFIX = 'apt-torrent-seed-';
 
 export interface LsdOptions {
   /** The port peers reach the daemon on. */
@@ -35,7 +37,7 @@ export interface Lsd {
 }
 
 export async function startLsd(options: LsdOptions): Promise<Lsd> {
-  const cookie = `apt-torrent-${randomBytes(6).toString('hex')}`;
+  const cookie = `${COOKIE_PREFIX}${randomBytes(6).toString('hex')}`;
   const socket: Socket = createSocket({ type: 'udp4', reuseAddr: true });
   const answered = new Map<string, number>();
   let second = 0;
@@ -46,7 +48,9 @@ export async function startLsd(options: LsdOptions): Promise<Lsd> {
   socket.on('error', (error) => options.log(`LSD: ${error.message}`));
   socket.on('message', (datagram) => {
     const heard = parseLsd(datagram);
-    if (!heard || heard.cookie === cookie) return;
+    // Not our own, and not another seeding daemon's: two daemons answering each other would never stop
+    // (their periodic announces reach each other anyway).
+    if (!heard || heard.cookie?.startsWith(COOKIE_PREFIX)) return;
     const now = Date.now();
     const wanted = heard.infoHashes.filter((infoHash) => options.holds(infoHash) && now - (answered.get(infoHash) ?? 0) >= ANSWER_EVERY_MS);
     if (wanted.length === 0) return;

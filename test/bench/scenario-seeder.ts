@@ -22,13 +22,14 @@ export async function seederScenario(smoke: boolean): Promise<Row[]> {
   for (const line of stdout.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     if (!/^\d+$/.test(cells[1] ?? '')) continue;
-    const [, files, , rss, peak, fds, , known, leech] = cells;
+    const [, files, , rss, peak, fds, , known, leech, wake] = cells;
     const big = files === '1000';
     const scenario = `seeder: ${files} seeded packages`;
     rows.push(
       { scenario, measure: 'RSS (peak) / open fds, idle', aptGet: '-', aptTorrent: `${rss} (${peak}) / ${fds} fds`, ratio: null, target: big ? '<= 150 MiB / <= 64 fds' : '-' },
       { scenario, measure: 'packages the tracker knows', aptGet: '-', aptTorrent: known!, ratio: null, target: big ? 'all' : '-' },
       { scenario, measure: 'aria2 gets a random one (256 KiB) from the daemon alone', aptGet: '-', aptTorrent: leech!, ratio: null, target: big ? 'seconds' : '-' },
+      { scenario, measure: 'a peer\'s handshake for a sleeping one answered (wake included)', aptGet: '-', aptTorrent: wake!, ratio: null, target: '-' },
     );
   }
   return rows;

@@ -9,7 +9,9 @@
  * Measured: how many torrents the tracker has heard of (and when all), the
  * daemon's RSS (and peak) from /proc and its open fds once idle, and how
  * long aria2 (a third-party client, from the tracker alone, no web seed)
- * takes to get a randomly chosen one whole from the sleeping daemon. Not a
+ * takes to get a randomly chosen one whole from the sleeping daemon, and
+ * how long the daemon takes to answer a handshake for another sleeping one
+ * (waking it included). Not a
  * test: it asserts nothing, it reports.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +22,7 @@ import { buildTorrent } from '../../src/bittorrent/torrent.js';
 import { cleanEnv } from '../helpers/env.js';
 import { piecesOf, sha256 } from '../helpers/hash.js';
 import { OpenTracker } from '../helpers/opentracker.js';
+import { RawPeer } from '../helpers/raw-peer.js';
 import { aria2Leech } from '../helpers/swarm.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { poll, sleep } from '../helpers/wait.js';
@@ -69,15 +72,23 @@ for (const count of values.counts!.split(',').map(Number)) {
   const leechMs = Date.now() - leechStart;
   const ok = leech.code === 0 && sha256(readFileSync(join(leech.dir, record.name!))) === record.sha256;
   rmSync(join(leech.dir, '..'), { recursive: true, force: true });
-  rows.push(`| ${count} | ${maxActive} | ${Math.round(kib(/VmRSS:.*/.exec(status)![0]) / 1024)} MiB | ${Math.round(kib(/VmHWM:.*/.exec(status)![0]) / 1024)} MiB | ${fds} | ${(ready / 1000).toFixed(1)} s | ${known}/${count}${all ? ` after ${(covered / 1000).toFixed(1)} s` : ''} | ${ok ? `${(leechMs / 1000).toFixed(1)} s` : `failed (${leech.code})`} |`);
+  // The daemon's part of that: a peer's handshake for another sleeping one, until the daemon's answer.
+  const port = Number(/peers on port (\d+)/.exec(daemon.log())![1]);
+  const peer = await RawPeer.connect(port);
+  const wakeStart = process.hrtime.bigint();
+  peer.handshake(records[(pick + 1) % count]!.infoHash);
+  const answered = await peer.handshakeAnswered(10_000);
+  const wakeMs = Number(process.hrtime.bigint() - wakeStart) / 1e6;
+  peer.destroy();
+  rows.push(`| ${count} | ${maxActive} | ${Math.round(kib(/VmRSS:.*/.exec(status)![0]) / 1024)} MiB | ${Math.round(kib(/VmHWM:.*/.exec(status)![0]) / 1024)} MiB | ${fds} | ${(ready / 1000).toFixed(1)} s | ${known}/${count}${all ? ` after ${(covered / 1000).toFixed(1)} s` : ''} | ${ok ? `${(leechMs / 1000).toFixed(1)} s` : `failed (${leech.code})`} | ${answered ? `${wakeMs.toFixed(0)} ms` : 'no answer'} |`);
   await daemon.stop();
   await tracker.stop();
   removeTempDir(dir);
 }
 process.stdout.write([
   `seeded files of ${size / 1024} KiB, one local opentracker (half over HTTP, half over UDP); RSS and fds idle, after the announces; Node ${process.version}`,
-  '| files | seed.maxActive | RSS | peak RSS | open fds | all checked after | torrents the tracker knows | aria2 got a random one in |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| files | seed.maxActive | RSS | peak RSS | open fds | all checked after | torrents the tracker knows | aria2 got a random one in | a sleeping one woken and its handshake answered in |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
 ].join('\n'));
