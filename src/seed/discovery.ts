@@ -54,7 +54,7 @@ export class Discovery implements Availability {
         const seeder = discovery?.seeder;
         if (!seeder || waking >= MAX_WAKING) return socket.destroy();
         waking += 1;
-        void seeder.wake(infoHash).then((torrent) => {
+        void seeder.wake(infoHash).catch(() => undefined).then((torrent) => {
           waking -= 1;
           if (torrent && !socket.destroyed && torrent.peers() < options.maxPeers) options.client.accept(socket, head);
           else socket.destroy();
@@ -79,7 +79,7 @@ export class Discovery implements Availability {
       onAnswer: (infoHash, answer) => {
         // Peers still downloading: call them, for those that cannot be called back.
         if ((answer.incomplete ?? 0) > 0 && answer.peers.length > 0) {
-          void seeder.wake(infoHash).then((torrent) => {
+          void seeder.wake(infoHash).catch(() => undefined).then((torrent) => {
             for (const peer of answer.peers.slice(0, PEERS_PER_ANSWER)) torrent?.addPeer(peer);
           });
         }
