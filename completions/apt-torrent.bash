@@ -22,6 +22,7 @@ _apt_torrent_subcommand() {
         '/completion') printf '%s\n' 'completion' ;;
         '/help') printf '%s\n' 'help' ;;
         'seeding/list') printf '%s\n' 'list' ;;
+        'seeding/stats') printf '%s\n' 'stats' ;;
         'seeding/pause') printf '%s\n' 'pause' ;;
         'seeding/resume') printf '%s\n' 'resume' ;;
         'seeding/stop') printf '%s\n' 'stop' ;;
@@ -34,7 +35,7 @@ _apt_torrent_subcommand() {
 _apt_torrent_subcommands() {
     case "$1" in
         '') printf '%s\n' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'enable' 'disable' 'status' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' 'help' ;;
-        'seeding') printf '%s\n' 'list' 'pause' 'resume' 'stop' 'help' ;;
+        'seeding') printf '%s\n' 'list' 'stats' 'pause' 'resume' 'stop' 'help' ;;
         *) return 1 ;;
     esac
 }
@@ -43,10 +44,10 @@ _apt_torrent_subcommands() {
 _apt_torrent_options() {
     case "$1" in
         '') printf '%s\n' '-V' '--version' '-c' '--config' '-o' '--option' '-h' '--help' ;;
-        'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '-h' '--help' ;;
-        'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '-h' '--help' ;;
+        'install') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '--prefetch' '-h' '--help' ;;
+        'upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '--prefetch' '-h' '--help' ;;
+        'full-upgrade') printf '%s\n' '-y' '--yes' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--no-seed' '--prefetch' '-h' '--help' ;;
+        'download') printf '%s\n' '-q' '--quiet' '--parallel' '--manifest' '--no-torrent' '--prefetch' '-h' '--help' ;;
         'plan') printf '%s\n' '--json' '--manifest' '--no-torrent' '-h' '--help' ;;
         'enable') printf '%s\n' '--dry-run' '-h' '--help' ;;
         'disable') printf '%s\n' '--dry-run' '-h' '--help' ;;
@@ -56,6 +57,7 @@ _apt_torrent_options() {
         'seed') printf '%s\n' '-h' '--help' ;;
         'seeding') printf '%s\n' '-h' '--help' ;;
         'seeding list') printf '%s\n' '--json' '--names' '-h' '--help' ;;
+        'seeding stats') printf '%s\n' '--json' '-h' '--help' ;;
         'seeding pause') printf '%s\n' '--all' '-h' '--help' ;;
         'seeding resume') printf '%s\n' '--all' '-h' '--help' ;;
         'seeding stop') printf '%s\n' '--all' '-h' '--help' ;;
@@ -109,7 +111,7 @@ _apt_torrent_operands() {
         'seeding pause') printf '%s\n' 'many' 'seeded' ;;
         'seeding resume') printf '%s\n' 'many' 'seeded' ;;
         'seeding stop') printf '%s\n' 'many' 'seeded' ;;
-        'seeding help') printf '%s\n' '1' 'words' 'list' 'pause' 'resume' 'stop' ;;
+        'seeding help') printf '%s\n' '1' 'words' 'list' 'stats' 'pause' 'resume' 'stop' ;;
         'completion') printf '%s\n' '1' 'words' 'bash' 'zsh' 'fish' ;;
         'help') printf '%s\n' '1' 'words' 'install' 'upgrade' 'full-upgrade' 'download' 'plan' 'enable' 'disable' 'status' 'publish' 'serve' 'seed' 'seeding' 'clean' 'completion' ;;
         *) return 1 ;;

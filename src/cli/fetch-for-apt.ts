@@ -15,6 +15,9 @@ import { acquireLock } from '../util/lock.js';
 import type { CommandInput, Context } from './command.js';
 import { createProgressDisplay, progressMode } from './progress.js';
 import { terminalSafe } from '../util/terminal-text.js';
+import { aptArgs, configFlags } from './run-flags.js';
+
+export { aptArgs, configFlags };
 
 /** NODE_DEBUG=apt-torrent: where the time goes, in ms since the process started. */
 const debug = debuglog('apt-torrent');
@@ -22,16 +25,6 @@ const at = (step: string) => debug('%s at %d ms', step, Math.round(performance.n
 
 /** The longest a manifest (and its signature) may take, each attempt. */
 const MANIFEST_TIMEOUT_MS = 10_000;
-
-/** Config keys set by flags of the fetching commands. */
-export function configFlags(options: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...(options.parallel === undefined ? {} : { 'http.parallel': options.parallel }),
-    ...(options.manifest === undefined ? {} : { manifest: options.manifest }),
-    // commander gives --no-torrent as torrent: false
-    ...(options.torrent === false ? { 'torrent.enabled': false } : {}),
-  };
-}
 
 export interface FetchResult {
   apt: Apt;
@@ -141,9 +134,4 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
     await lock.release();
   }
   return { apt, config, plan, summary };
-}
-
-/** The arguments for apt-get: operands and pass-through options, plus -y when given. */
-export function aptArgs(input: CommandInput): string[] {
-  return [...(input.options.yes === true ? ['-y'] : []), ...input.args];
 }

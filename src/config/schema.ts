@@ -111,6 +111,9 @@ export const schema = {
   'seed.ratio': decimal(0, 1000, 2, 'A torrent goes idle once it has uploaded this many times its size (0: no ratio target).'),
   'seed.seedTime': duration(0, 'A torrent goes idle once it has been seeded this long, e.g. 30d (0: no time target).'),
   'seed.diskBudget': size(10 * 1024 ** 3, 'Most bytes the seeding store may hold. New files that would exceed it first push out idle ones, oldest first, and are not seeded if that is not enough (0: no budget).'),
+  'seed.pauseOnMetered': flag(true, 'Pause every upload while the default route goes over a connection NetworkManager marks metered (a phone\'s hotspot, a mobile modem); resume when it no longer does. Checked every 30 s; without NetworkManager nothing counts as metered.'),
+  'seed.pauseOnBattery': flag(true, 'Pause every upload while the machine runs on battery (it has one, and no mains or USB supply is online); resume on mains. Checked every 30 s.'),
+  'seed.prometheusFile': text('', 'A file the seeding daemon writes its numbers to in Prometheus\'s text format, at start, every minute and at stop, atomically: for node_exporter\'s textfile collector (a name ending in .prom in its directory). Empty: none.', (value) => value === '' || value.startsWith('/'), 'an absolute path, or ""'),
   stateDir: text('/var/lib/apt-torrent', 'Where apt-torrent keeps its own state: the seeding store and its state file, the manifest cache, files waiting for the seeder, and the sources files as they were before `apt-torrent enable`.', (value) => value.startsWith('/'), 'an absolute path'),
 } as const;
 

@@ -1,7 +1,10 @@
 import { unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { debuglog } from 'node:util';
 import { readAcquire, mirrorUri, type Acquire } from './acquire.js';
-import { findDir, parseConfiguration, type AptSettings } from './apt-settings.js';
+import { findDir, parseConfiguration, setting, type AptSettings } from './apt-settings.js';
+import { choicesFromApt, type RunChoices } from '../config/method-options.js';
+import { RunReport } from './run-report.js';
 import { doneHashFields, hashFileAt } from './file-hashes.js';
 import type { MethodMessage } from './message.js';
 import { formatMessage, type FieldValue } from './message-writer.js';
@@ -24,6 +27,8 @@ export class MethodSession {
   private readonly open = new Map<string, Acquire>();
   /** URIs that fell back or failed in this run: a retry from APT goes to the mirror at once. */
   private readonly fellBack = new Set<string>();
+  /** The apt-torrent command's choices for this run (none under a plain apt-get), read once the configuration is in. */
+  private run?: { choices: RunChoices; report: RunReport };
 
   constructor(private readonly send: (text: string) => void, private readonly env: NodeJS.ProcessEnv) {}
 
@@ -40,7 +45,7 @@ export class MethodSession {
 
   private async acquire(acquire: Acquire): Promise<void> {
     const route = routeAcquire(acquire, {
-      torrentEnabled: true,
+      torrentEnabled: this.runChoices().choices.torrent !== false,
       archivesPartial: `${findDir(this.settings, 'Dir::Cache::archives', '/var/cache/apt/archives/')}partial/`,
       lists: findDir(this.settings, 'Dir::State::lists', '/var/lib/apt/lists/'),
     });
@@ -59,9 +64,13 @@ export class MethodSession {
   /** The BitTorrent path, or undefined (said once) when it cannot be set up: then every file goes to the mirror. */
   private async prepare(): Promise<TorrentSetup | undefined> {
     const { prepareTorrents } = await import('./torrent-setup.js');
-    return prepareTorrents(this.settings, this.env, {
+    return prepareTorrents(this.settings, this.env, this.runChoices().choices, {
       warn: (message) => this.say(104, 'Warning', [['Message', message]]),
       answers: {
+        // APT's progress for the file then stays at 0 B until the 201: its worker measures the item in
+        // flight by stat()ing Filename, and the torrent's data stays in OWN_DIR until the whole file is
+        // verified. Writing pieces at Filename instead would leave a file with holes there, which APT's
+        // own method, should the file fall back to it, would resume as if it were a prefix.
         start: (entry) => this.say(200, 'URI Start', [['URI', entry.acquire.uri], ['Size', entry.file.size]]),
         done: (entry) => this.done(entry),
         fallback: (entry, warning) => this.fallback(entry.acquire, warning),
@@ -86,6 +95,8 @@ export class MethodSession {
       const check = await hashFileAt(acquire.filename, acquire.expected.keys());
       const mismatch = [...acquire.expected].find(([type, value]) => check.hashes.has(type) && check.hashes.get(type) !== value);
       if (check.size === acquire.size && !mismatch) {
+        // Reported first: APT may end the run, and this method, as soon as it reads the 201.
+        this.runChoices().report.write({ file: entry.file.cacheName, size: check.size, via: 'torrent', peers: entry.bytes?.peers ?? 0, mirror: entry.bytes?.mirror ?? 0 });
         this.say(201, 'URI Done', [['URI', acquire.uri], ['Filename', acquire.filename], ['Size', check.size], ...doneHashFields(check)], acquire.uri);
         const torrent = entry.file.torrent;
         if (torrent) (await this.torrents)?.seeding?.record({ file: entry.file, infoHash: torrent.infoHash });
@@ -106,7 +117,19 @@ export class MethodSession {
     if (!to) return this.fail(acquire, `apt-torrent: ${acquire.uri}: not a torrent+http or torrent+https URI`, false);
     this.fellBack.add(acquire.uri);
     if (warning) this.say(104, 'Warning', [['URI', acquire.uri], ['Message', warning]]);
+    if (acquire.size !== undefined && acquire.filename.endsWith('.deb')) {
+      this.runChoices().report.write({ file: basename(acquire.filename), size: acquire.size, via: 'mirror' });
+    }
     this.say(103, 'Redirect', [['URI', acquire.uri], ['New-URI', to]], acquire.uri);
+  }
+
+  /** Read on first use: APT sends its configuration before any acquire. */
+  private runChoices(): { choices: RunChoices; report: RunReport } {
+    if (!this.run) {
+      const choices = choicesFromApt((key) => setting(this.settings, key) || undefined);
+      this.run = { choices, report: new RunReport(choices.reportFd) };
+    }
+    return this.run;
   }
 
   private fail(acquire: Acquire, message: string, transient: boolean): void {

@@ -17,6 +17,8 @@ export interface BatchEntry {
   acquire: Acquire;
   /** What the download needs: the mirror URI as web seed, the SHA256 and size from the index, the torrent. */
   file: PlannedFile;
+  /** Bytes that arrived in this run, by source: for the report to the apt-torrent command. */
+  bytes?: { peers: number; mirror: number };
 }
 
 /** What the batch tells APT, through the session. */
@@ -102,7 +104,13 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
       state.started = true;
       answers.start(state.entry);
     },
-    bytes: () => touch(),
+    bytes(file, count, source) {
+      touch();
+      const state = byUri.get(file.uri);
+      if (!state) return;
+      const bytes = (state.entry.bytes ??= { peers: 0, mirror: 0 });
+      bytes[source] += count;
+    },
     peers: () => {},
     done(file) {
       const entry = settle(file.uri);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { choicesToFlags, type RunChoices } from '../config/method-options.js';
 import { defaults, type Config } from '../config/schema.js';
 import { networkFrom, readLogins } from '../fetch/network.js';
 import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt-settings.js';
@@ -38,11 +39,13 @@ export interface TorrentSetup {
 export async function prepareTorrents(
   settings: AptSettings,
   env: NodeJS.ProcessEnv,
+  choices: RunChoices,
   hooks: { warn(message: string): void; answers: BatchAnswers; unanswered(entry: BatchEntry): void },
 ): Promise<TorrentSetup> {
   let config: Config;
   try {
-    config = await loadConfig({ env });
+    // An apt-torrent command's own run brings its command line (--no-seed, --manifest, --config…).
+    config = await loadConfig({ env, ...(choices.configFile ? { file: choices.configFile } : {}), flags: choicesToFlags(choices) });
   } catch (error) {
     hooks.warn(`apt-torrent: ${(error as Error).message.split('\n').join('; ')}; every file comes from the mirror`);
     config = { ...defaults(), 'torrent.enabled': false };

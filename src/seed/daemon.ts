@@ -19,6 +19,9 @@ import type { Request, Response } from './protocol.js';
 import { Seeder } from './seeder.js';
 import { readState, STATE_NAME, writeState } from './state-file.js';
 import { openStore, readStore, seedLockPath } from './store.js';
+import { PrometheusFile } from './prometheus-file.js';
+import { seedingStats } from './stats.js';
+import { sensorsFromEnv, UploadWatch } from './upload-watch.js';
 
 /** Every so often the daemon looks for files recorded while it could not be told (restarting, say). */
 const PENDING_EVERY_MS = 30_000;
@@ -26,7 +29,7 @@ const SAVE_EVERY_MS = 30_000;
 /** An awake torrent no peer wanted this long goes back to sleep (its file closed). */
 const SLEEP_AFTER_MS = 60_000;
 
-export async function runDaemon(config: Config, signal: AbortSignal, log: (message: string) => void): Promise<void> {
+export async function runDaemon(config: Config, signal: AbortSignal, log: (message: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const stateDir = config.stateDir;
   await mkdir(stateDir, { recursive: true, mode: 0o755 });
   const lock = await acquireLock(seedLockPath(stateDir), 'apt-torrent seed').catch((error: AptTorrentError) => {
@@ -77,11 +80,22 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
       save: (counters) => writeState(statePath, counters),
       saveEveryMs: SAVE_EVERY_MS,
     });
+    // Power and network are read before any torrent can start: on battery or a metered link, not one byte goes out.
+    const watch = new UploadWatch({ pauseOnMetered: config['seed.pauseOnMetered'], pauseOnBattery: config['seed.pauseOnBattery'] }, sensorsFromEnv(env), (reasons) => seeder.setUploadsPaused(reasons), log);
+    await watch.check();
+    watch.start();
+    cleanups.push(() => watch.stop());
     await discovery.start(seeder, (infoHash) => seeder.uploaded(infoHash));
     for (const facts of listing.entries) seeder.add(facts, state.counters.get(facts.infoHash), { atStart: true });
     // A state file rebuilt (or first written) now, so a corrupt one is not reported again at the next start.
     if (state.problem || listing.problems.length > 0) await seeder.flush();
     cleanups.push(() => seeder.close());
+    if (config['seed.prometheusFile']) {
+      const metrics = new PrometheusFile(config['seed.prometheusFile'], () => seedingStats(seeder.list(), seeder.uploadsPaused), log);
+      await metrics.start();
+      // Runs before seeder.close (cleanups run last first): the numbers as they were, torrents still counted.
+      cleanups.push(() => metrics.stop());
+    }
 
     let ingesting = Promise.resolve(0);
     const ingest = () => {
@@ -94,7 +108,7 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     const handle = async (request: Request): Promise<Response> => {
       switch (request.cmd) {
         case 'list':
-          return { ok: true, torrents: seeder.list() };
+          return { ok: true, torrents: seeder.list(), uploadsPaused: seeder.uploadsPaused };
         case 'add':
           return { ok: true, accepted: await ingest() };
         case 'remove': {

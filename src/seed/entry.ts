@@ -32,6 +32,8 @@ export interface SeedCounters {
   idle: boolean;
   /** Targets count from here: `resume` of an idle torrent gives it a fresh target. */
   base: { uploaded: number; seedSeconds: number };
+  /** When a peer last got bytes of it (ISO 8601); absent: never. */
+  lastServed?: string;
 }
 
 export function freshCounters(): SeedCounters {

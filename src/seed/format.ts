@@ -1,17 +1,18 @@
 /** How `seeding list` and `clean` print what they found. Pure. */
 import { formatBytes } from '../util/size.js';
 import type { CleanDecision } from './clean-policy.js';
-import type { RemovedView, TorrentView } from './protocol.js';
+import type { PauseReason, RemovedView, TorrentView } from './protocol.js';
+import { stateLabel } from './upload-gate.js';
 
 /**
  * The table of `seeding list`.
  * @example listTable([]) === 'Nothing is seeded.\n'
  */
-export function listTable(torrents: readonly TorrentView[]): string {
+export function listTable(torrents: readonly TorrentView[], uploadsPaused: readonly PauseReason[] = []): string {
   if (torrents.length === 0) return 'Nothing is seeded.\n';
   const header = ['PACKAGE', 'VERSION', 'SIZE', 'UPLOADED', 'RATIO', 'PEERS', 'STATE'];
   const rows = torrents.map((torrent) => [
-    torrent.package, torrent.version, formatBytes(torrent.size), formatBytes(torrent.uploaded), torrent.ratio.toFixed(2), String(torrent.peers), torrent.state,
+    torrent.package, torrent.version, formatBytes(torrent.size), formatBytes(torrent.uploaded), torrent.ratio.toFixed(2), String(torrent.peers), stateLabel(torrent),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   // Names and versions left-aligned, numbers right-aligned, as apt prints them.
@@ -19,7 +20,8 @@ export function listTable(torrents: readonly TorrentView[]): string {
   const line = (cells: string[]) => cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   const size = torrents.reduce((sum, torrent) => sum + torrent.size, 0);
   const uploaded = torrents.reduce((sum, torrent) => sum + torrent.uploaded, 0);
-  const footer = `${torrents.length} file${torrents.length === 1 ? '' : 's'}, ${formatBytes(size)}; ${formatBytes(uploaded)} uploaded`;
+  const paused = uploadsPaused.length > 0 ? `; uploads paused (${uploadsPaused.join(', ')})` : '';
+  const footer = `${torrents.length} file${torrents.length === 1 ? '' : 's'}, ${formatBytes(size)}; ${formatBytes(uploaded)} uploaded${paused}`;
   return `${[line(header), ...rows.map(line)].join('\n')}\n${footer}\n`;
 }
 

@@ -28,7 +28,14 @@ export interface TorrentView {
   /** Seconds seeded in total. */
   seedSeconds: number;
   addedAt: string;
+  /** When a peer last got bytes of it (ISO 8601); absent: never. */
+  lastServed?: string;
+  /** State `paused` because uploads are paused for the whole machine (upload-gate.ts), not by `seeding pause`. */
+  pausedFor?: PauseReason[];
 }
+
+/** Why uploads are paused for the whole machine: a metered default route, or running on battery. */
+export type PauseReason = 'metered' | 'battery';
 
 /** `seeding`: verified, announced and served to peers that ask (loaded in the BitTorrent client only while one does). */
 export type SeedState = 'checking' | 'seeding' | 'paused' | 'idle';
@@ -54,7 +61,7 @@ export interface RemovedView {
 }
 
 export type Response =
-  | { ok: true; torrents?: TorrentView[]; removed?: RemovedView[]; accepted?: number }
+  | { ok: true; torrents?: TorrentView[]; removed?: RemovedView[]; accepted?: number; uploadsPaused?: PauseReason[] }
   | { ok: false; error: { code: ErrorCode; message: string; hint?: string } };
 
 /** A line longer than this is refused: a peer on the socket must not make the daemon buffer without bound. */

@@ -45,29 +45,34 @@ export class SeededFile {
     return this.torrentFile !== undefined;
   }
 
-  /** Verified, not paused, not idle: announced, and woken for any peer that asks. */
+  /** Verified, not paused, not idle: announced, and woken for any peer that asks (while uploads are not held). */
   get eligible(): boolean {
     return this.verified && !this.counters.paused && !this.counters.idle;
   }
 
-  /** Tell `availability` when the file became available or stopped being since the last call. */
-  tell(availability: Availability): void {
-    if (this.eligible && !this.announced) {
+  /**
+   * Tell `availability` when the file became available or stopped being
+   * since the last call; `open`: uploads are not paused for the whole machine.
+   */
+  tell(availability: Availability, open: boolean): void {
+    const available = this.eligible && open;
+    if (available && !this.announced) {
       this.announced = true;
       availability.up(this.facts, this.trackers, !this.spread);
       this.spread = false;
-    } else if (!this.eligible && this.announced) {
+    } else if (!available && this.announced) {
       this.announced = false;
       availability.down(this.facts.infoHash);
     }
   }
 
-  /** Add what the torrent uploaded since the last count; true when the counters changed. */
-  count(): boolean {
+  /** Add what the torrent uploaded since the last count, noting when; true when the counters changed. */
+  count(now = Date.now()): boolean {
     if (!this.torrent) return false;
     const delta = this.torrent.uploaded - this.seen;
     if (delta <= 0) return false;
     this.counters.uploaded += delta;
+    this.counters.lastServed = new Date(now).toISOString();
     this.seen = this.torrent.uploaded;
     return true;
   }
@@ -105,6 +110,7 @@ export class SeededFile {
       state: stateOf(counters, this.verified),
       seedSeconds: Math.round(counters.seedSeconds),
       addedAt: facts.addedAt,
+      ...(counters.lastServed ? { lastServed: counters.lastServed } : {}),
     };
   }
 }

@@ -1,19 +1,20 @@
 /**
- * The seeder's heart: the seeded files (seeded-file.ts), their counters and
- * torrents. Every available file is announced (through `availability`) while
- * it sleeps outside the BitTorrent client; a peer that asks wakes it (`wake`);
- * unwanted, it sleeps again. Decisions come from policy.ts, paths from
- * store.ts; this class applies them once a second (`tick`) and on commands.
+ * The seeder's heart: the seeded files (seeded-file.ts), their counters and torrents. Every
+ * available file is announced (through `availability`) while it sleeps outside the BitTorrent
+ * client; a peer that asks wakes it (`wake`); unwanted, it sleeps again. Decisions come from
+ * policy.ts, paths from store.ts; this class applies them once a second (`tick`) and on commands.
  */
 import { AptTorrentError } from '../errors.js';
 import type { TorrentClient } from '../torrent/client.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import { formatBytes } from '../util/size.js';
+import { CheckQueue } from './check-queue.js';
 import { freshCounters, label, type SeedCounters, type SeedFacts } from './entry.js';
 import { makeRoom, matchTargets, sleepers, targetMet, type AwakeView, type BudgetView, type Targets } from './policy.js';
 import type { ChangeCommand, RemovedView, TorrentView } from './protocol.js';
 import { SeededFile, type Availability } from './seeded-file.js';
 import { checkInsideStore, dataDir, dataPath, removeFromStore } from './store.js';
+import { heldView, type PauseReason } from './upload-gate.js';
 import { verifyStored } from './verify.js';
 
 export interface SeederOptions {
@@ -39,11 +40,9 @@ const RETRY_MS = 60_000;
 /** How long webtorrent may take to open a woken torrent before its peer is turned away. */
 const READY_MS = 10_000;
 
-
 export class Seeder {
   private readonly entries = new Map<string, SeededFile>();
-  private readonly checkQueue: string[] = [];
-  private checking = false;
+  private readonly checks = new CheckQueue((infoHash) => this.checkOne(infoHash), () => this.tick());
   private lastTick: number;
   private dirty = false;
   private lastSave = 0;
@@ -51,6 +50,8 @@ export class Seeder {
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
+  /** Uploads paused for the whole machine (metered link, battery): nothing announced or awake while not empty. */
+  private hold: PauseReason[] = [];
 
   constructor(private readonly options: SeederOptions) {
     this.now = options.now ?? Date.now;
@@ -63,9 +64,8 @@ export class Seeder {
     const entry = new SeededFile(facts, counters, this.now());
     entry.spread = options.atStart === true;
     this.entries.set(facts.infoHash, entry);
-    this.checkQueue.push(facts.infoHash);
+    this.checks.push(facts.infoHash);
     this.dirty = true;
-    void this.checkNext();
   }
 
   has(infoHash: string): boolean {
@@ -78,7 +78,7 @@ export class Seeder {
 
   list(): TorrentView[] {
     return [...this.entries.values()]
-      .map((entry) => entry.view())
+      .map((entry) => heldView(entry.view(), this.hold))
       .sort((a, b) => a.package.localeCompare(b.package) || a.version.localeCompare(b.version));
   }
 
@@ -118,8 +118,21 @@ export class Seeder {
       this.dirty = true;
       await this.tickNow();
       await this.flush();
-      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => entry.view());
+      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => heldView(entry.view(), this.hold));
       return { torrents, removed };
+    });
+  }
+
+  /** Why uploads are paused for the whole machine now; empty while they run. */
+  get uploadsPaused(): PauseReason[] {
+    return [...this.hold];
+  }
+
+  /** Pause every upload for these reasons (empty: resume): awake torrents sleep, none is announced or woken meanwhile. */
+  setUploadsPaused(reasons: readonly PauseReason[]): Promise<void> {
+    return this.exclusive(async () => {
+      this.hold = [...reasons];
+      await this.tickNow();
     });
   }
 
@@ -128,10 +141,7 @@ export class Seeder {
     return this.exclusive(() => this.removeNow(infoHash, why));
   }
 
-  /**
-   * Once a second: count uploads and time, put torrents that met their
-   * target to idle, put unwanted ones to sleep, tell the announcers, save when due.
-   */
+  /** Once a second: count uploads and time, idle what met its target, sleep the unwanted, tell the announcers, save. */
   tick(): Promise<void> {
     return this.exclusive(() => this.tickNow());
   }
@@ -144,7 +154,7 @@ export class Seeder {
   wake(infoHash: string): Promise<TorrentHandle | undefined> {
     return this.exclusive(async () => {
       const entry = this.entries.get(infoHash);
-      if (!entry || !entry.eligible || this.closed || entry.retryAt > this.now()) return undefined;
+      if (!entry || !entry.eligible || this.hold.length > 0 || this.closed || entry.retryAt > this.now()) return undefined;
       if (!entry.torrent) {
         const room = makeRoom(this.awakeViews(), this.options.maxAwake);
         if (!room.ok) return undefined;
@@ -159,7 +169,7 @@ export class Seeder {
   }
 
   private awakeViews(): AwakeView[] {
-    return [...this.entries.values()].filter((entry) => entry.torrent).map((entry) => ({ infoHash: entry.facts.infoHash, eligible: entry.eligible, peers: entry.torrent!.peers(), since: entry.since }));
+    return [...this.entries.values()].filter((entry) => entry.torrent).map((entry) => ({ infoHash: entry.facts.infoHash, eligible: entry.eligible && this.hold.length === 0, peers: entry.torrent!.peers(), since: entry.since }));
   }
 
   /** What this file has uploaded, counted or not yet. */
@@ -190,8 +200,7 @@ export class Seeder {
     await this.detach(entry);
     this.entries.delete(infoHash);
     if (entry.announced) this.options.availability?.down(infoHash);
-    const index = this.checkQueue.indexOf(infoHash);
-    if (index >= 0) this.checkQueue.splice(index, 1);
+    this.checks.drop(infoHash);
     const freed = await removeFromStore(this.options.store, entry.facts);
     this.dirty = true;
     this.options.log(`${label(entry.facts)}: removed from the store (${why}; ${formatBytes(freed)} freed)`);
@@ -209,7 +218,7 @@ export class Seeder {
         if (entry.torrent.peers() > 0) entry.since = now;
       }
       // Asleep or awake, an available file is seeded: announced, and served to whoever asks.
-      if (!entry.eligible) continue;
+      if (!entry.eligible || this.hold.length > 0) continue;
       entry.counters.seedSeconds += elapsed;
       if (targetMet(entry.counters, entry.facts.size, this.options.targets)) {
         entry.counters.idle = true;
@@ -218,7 +227,7 @@ export class Seeder {
       }
     }
     for (const infoHash of sleepers(this.awakeViews(), { sleepAfterMs: this.options.sleepAfterMs, now })) await this.detach(this.entries.get(infoHash)!);
-    if (this.options.availability) for (const entry of this.entries.values()) entry.tell(this.options.availability);
+    if (this.options.availability) for (const entry of this.entries.values()) entry.tell(this.options.availability, this.hold.length === 0);
     if (this.dirty && now - this.lastSave >= this.options.saveEveryMs) await this.flush();
   }
 
@@ -236,7 +245,7 @@ export class Seeder {
   }
 
   private count(entry: SeededFile): void {
-    if (entry.count()) this.dirty = true;
+    if (entry.count(this.now())) this.dirty = true;
   }
 
   private async attach(entry: SeededFile): Promise<void> {
@@ -254,7 +263,7 @@ export class Seeder {
     };
     let torrent: TorrentHandle;
     try {
-      // Verified by checkNext: the client seeds it without reading it again.
+      // Verified by checkOne: the client seeds it without reading it again.
       torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash));
     } catch (error) {
       failed(error as Error);
@@ -273,26 +282,17 @@ export class Seeder {
     if (await entry.detach()) this.dirty = true;
   }
 
-  /** Re-hash queued files one at a time: a file is seeded only once its SHA256 and infohash are proved again. */
-  private async checkNext(): Promise<void> {
-    if (this.checking) return;
-    this.checking = true;
+  /** Re-hash a queued file: it is seeded only once its SHA256 and infohash are proved again. */
+  private async checkOne(infoHash: string): Promise<void> {
+    const entry = this.entries.get(infoHash);
+    if (!entry || this.closed) return;
     try {
-      for (let infoHash = this.checkQueue.shift(); infoHash; infoHash = this.checkQueue.shift()) {
-        const entry = this.entries.get(infoHash);
-        if (!entry || this.closed) continue;
-        try {
-          await checkInsideStore(this.options.store, entry.facts);
-          entry.trackers = [...new Set([...entry.facts.trackers, ...this.options.trackers])];
-          entry.torrentFile = await verifyStored(dataPath(this.options.store, entry.facts), entry.facts, entry.trackers);
-          entry.since = this.now();
-        } catch (error) {
-          if (this.entries.has(infoHash)) await this.remove(infoHash, `it failed its check: ${(error as Error).message}`);
-        }
-      }
-    } finally {
-      this.checking = false;
+      await checkInsideStore(this.options.store, entry.facts);
+      entry.trackers = [...new Set([...entry.facts.trackers, ...this.options.trackers])];
+      entry.torrentFile = await verifyStored(dataPath(this.options.store, entry.facts), entry.facts, entry.trackers);
+      entry.since = this.now();
+    } catch (error) {
+      if (this.entries.has(infoHash)) await this.remove(infoHash, `it failed its check: ${(error as Error).message}`);
     }
-    await this.tick();
   }
 }

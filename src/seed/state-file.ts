@@ -1,6 +1,6 @@
 /**
  * The seeder's state file, `<stateDir>/seeding.json`: the counters of every
- * seeded file (uploaded bytes, time seeded, paused, idle). What is seeded is
+ * seeded file (uploaded bytes, time seeded, paused, idle, last served). What is seeded is
  * the store's business (store.ts); so a state file that is lost or corrupt
  * costs only counters, and is rebuilt from the store, never a crash loop.
  */
@@ -40,7 +40,13 @@ function parseCounters(value: unknown): SeedCounters | undefined {
     paused: raw.paused === true,
     idle: raw.idle === true,
     base: { uploaded: count(base.uploaded), seedSeconds: count(base.seedSeconds) },
+    ...(isTime(raw.lastServed) ? { lastServed: raw.lastServed } : {}),
   };
+}
+
+/** An ISO 8601 time as the seeder writes it (toISOString); anything else is dropped. */
+function isTime(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) && Number.isFinite(Date.parse(value));
 }
 
 export function serializeState(counters: ReadonlyMap<string, SeedCounters>): string {

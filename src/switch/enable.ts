@@ -92,7 +92,7 @@ export async function enable(options: EnableOptions): Promise<EnableResult> {
  * user's home (or APT_TORRENT_METHOD pointing there, under `sudo -E`) would
  * hand that user root.
  */
-async function checkMethodsTrusted(methods: MethodChoice[]): Promise<void> {
+export async function checkMethodsTrusted(methods: MethodChoice[]): Promise<void> {
   if (process.geteuid?.() !== 0) return;
   for (const method of methods.filter((each) => each.how === 'registered')) {
     const reason = await untrustedPath(method.path).catch((error: Error) => `cannot be checked (${error.message})`) ??
@@ -104,7 +104,7 @@ async function checkMethodsTrusted(methods: MethodChoice[]): Promise<void> {
   }
 }
 
-function checkMethods(methods: MethodChoice[]): void {
+export function checkMethods(methods: MethodChoice[]): void {
   for (const method of methods) {
     if (method.state === 'executable' && !/["\n]/.test(method.path)) continue;
     const where = method.how === 'configured' ? `Dir::Bin::Methods::${method.scheme} names ${method.path}` : `${method.path}`;

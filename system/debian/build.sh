@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds dist/apt-torrent_<version>_all.deb from this checkout (`npm run deb`).
+# Builds dist/apt-torrent_<version>_<arch>.deb from this checkout (`npm run deb`),
+# <arch> being the machine's (amd64 here): see "Architecture" below.
 #
 # Reproducible: the same commit gives the same bytes. Every time stamp is
 # SOURCE_DATE_EPOCH (the last commit's time unless set), every mode is set
@@ -18,6 +19,15 @@ version=$(node -p 'require("./package.json").version')
 changelog_version=$(sed -n '1s/^apt-torrent (\([^)]*\)).*/\1/p' "$here/changelog")
 [ "$version" = "$changelog_version" ] || die "package.json says $version but system/debian/changelog's last entry is $changelog_version: add a changelog entry"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
+# The maintainer is named in control.in, the changelog's last entry and
+# copyright's Upstream-Contact. apt-torrent@example.org is a reserved domain
+# that reaches no one, chosen so that no stranger's address gets bug reports:
+# the project has no public contact yet. Set the real one in the three files
+# before the package goes anywhere; this check keeps them the same.
+maintainer=$(sed -n 's/^Maintainer: //p' "$here/control.in")
+grep -qxF " -- $maintainer  $(sed -n 's/^ -- .*  \(.*\)$/\1/p' "$here/changelog" | head -1)" "$here/changelog" \
+  && grep -qxF "Upstream-Contact: $maintainer" "$here/copyright.in" \
+  || die "the maintainer differs between control.in ($maintainer), changelog and copyright.in"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/apt-torrent-deb-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -49,15 +59,38 @@ rm "$app/package-lock.json"
 # typescript is kept by npm as cosmiconfig's optional peer (for .ts config
 # files, which apt-torrent never loads); .bin holds links to tools not needed.
 rm -rf "$app/node_modules/typescript" "$app/node_modules/.bin" "$app/node_modules/.package-lock.json"
-# Prebuilt native addons for other systems than this one.
+# Architecture. The package cannot be `all`: webtorrent imports
+# @thaunknown/simple-peer, which imports webrtc-polyfill, which imports
+# node-datachannel, whose loader opens its prebuilt addon at import time and
+# throws when it is missing (tried: with the addons deleted, importing
+# webtorrent fails with "Cannot load native addon for node-datachannel"). So
+# without the addon for the machine's CPU no torrent can be fetched at all, and
+# a package that carries it is for that CPU alone: it is built for the
+# architecture of the node that builds it, with the addons npm installed for it.
 arch=$(node -p process.arch)
+case $arch in
+  x64) deb_arch=amd64 ;;
+  arm64) deb_arch=arm64 ;;
+  *) die "no Debian architecture known here for node's $arch" ;;
+esac
+# Prebuilt native addons for other systems than this one, and those for the
+# Bare runtime (*.bare), which node never loads (their packages pick node's own
+# modules through the "bare"/"default" import conditions).
 find "$app/node_modules" -type d -path '*/prebuilds/*' -prune ! -name "linux-$arch" -exec rm -rf {} +
-find "$app/node_modules" -name '*.musl.node' -delete
+find "$app/node_modules" \( -name '*.musl.node' -o -name '*.bare' \) -delete
+find "$app/node_modules" -depth -type d -path '*/prebuilds*' -empty -delete
 # What npm packages carry for their own development, not for running them.
 find "$app/node_modules" \( -name '.npmignore' -o -name '.eslintrc*' -o -name '.gitignore' -o -name '.gitattributes' -o -name '.gitmodules' \
   -o -name '.travis.yml' -o -name '.editorconfig' -o -name '.prettierrc*' \) -delete
 # The addons are stripped as dh_strip would (they are kept: see lintian-overrides).
-find "$app/node_modules" \( -name '*.node' -o -name '*.bare' \) -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
+find "$app/node_modules" -name '*.node' -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
+# The libraries the addons link (libc6, libstdc++6), with the versions their
+# symbols need, as dh_shlibdeps finds them. N-API symbols come from node itself.
+mkdir -p "$work/shlibs/debian"
+printf 'Source: apt-torrent\n\nPackage: apt-torrent\nArchitecture: any\n' > "$work/shlibs/debian/control"
+shlib_depends=$(cd "$work/shlibs" && find "$app/node_modules" -name '*.node' -print0 | sort -z \
+  | xargs -0 dpkg-shlibdeps -O --warnings=0 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+[ -n "$shlib_depends" ] || die "dpkg-shlibdeps found no library for the native addons"
 
 # 3. Commands: the program and the APT methods, as small wrappers around the system's node.
 wrapper() {
@@ -84,6 +117,9 @@ mkdir -p "$root/etc/apt-torrent"
 node "$here/config-yaml.mjs" "$app/dist/src/config/schema.js" > "$root/etc/apt-torrent/config.yaml"
 doc=$root/usr/share/doc/apt-torrent
 mkdir -p "$doc"
+# A native package: the packaging lives with the program and the version has
+# no Debian revision, so the changelog is changelog.gz (a non-native package
+# would have changelog.Debian.gz beside upstream's changelog.gz).
 gzip -9n < "$here/changelog" > "$doc/changelog.gz"
 {
   cat "$here/copyright.in"
@@ -119,9 +155,11 @@ install -D -m 0644 "$here/lintian-overrides" "$root/usr/share/lintian/overrides/
 find "$root" -type d -exec chmod 0755 {} +
 find "$root" -type f -perm /111 -exec chmod 0755 {} +
 find "$root" -type f ! -perm /111 -exec chmod 0644 {} +
-chmod 0755 "$app/dist/src/main.js" "$app/dist/src/method/main.js"
+# The program's own scripts (main.js, method/main.js, method/seed-agent.js): those with a #! line.
+find "$app/dist" -type f -name '*.js' -print0 \
+  | while IFS= read -r -d '' file; do [ "$(head -c 2 "$file")" != '#!' ] || chmod 0755 "$file"; done
 # Some npm tarballs mark plain files executable: only scripts stay so.
-find "$app/node_modules" -type f -perm /111 ! -name '*.node' ! -name '*.bare' -print0 \
+find "$app/node_modules" -type f -perm /111 ! -name '*.node' -print0 \
   | while IFS= read -r -d '' file; do [ "$(head -c 2 "$file")" = '#!' ] || chmod 0644 "$file"; done
 
 # 6. Control files.
@@ -130,7 +168,7 @@ mkdir -p "$root/DEBIAN"
 # other entry; not du, whose answer depends on the file system.
 installed_size=$(cd "$root" && find . -path ./DEBIAN -prune -o ! -path . -printf '%y %s\n' \
   | awk '{ total += ($1 == "f") ? int(($2 + 1023) / 1024) : 1 } END { print total }')
-sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_size/" "$here/control.in" > "$root/DEBIAN/control"
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$deb_arch/" -e "s/@INSTALLED_SIZE@/$installed_size/" -e "s/@SHLIBS@/$shlib_depends/" "$here/control.in" > "$root/DEBIAN/control"
 install -m 0644 "$here/conffiles" "$root/DEBIAN/conffiles"
 for script in postinst prerm postrm; do install -m 0755 "$here/$script" "$root/DEBIAN/$script"; done
 (cd "$root" && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
@@ -141,6 +179,6 @@ find "$root" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
 # DEB_OUT_DIR: where the package goes (the tests build theirs elsewhere).
 out_dir=${DEB_OUT_DIR:-dist}
 mkdir -p "$out_dir"
-out=$out_dir/apt-torrent_${version}_all.deb
+out=$out_dir/apt-torrent_${version}_${deb_arch}.deb
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
 echo "$out"

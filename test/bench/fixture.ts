@@ -33,8 +33,9 @@ export async function makeArchive(packages: TestPackage[], options: { publish?: 
   };
 }
 
-export async function makeSandbox(archive: Archive, url = archive.mirror.url): Promise<Sandbox & { close(): void }> {
+export async function makeSandbox(archive: Archive, url = archive.mirror.url, setup?: (sandbox: Sandbox) => void): Promise<Sandbox & { close(): void }> {
   const sandbox = createSandbox(url);
+  setup?.(sandbox);
   await aptUpdate(sandbox);
   return { ...sandbox, close: () => removeSandbox(sandbox) };
 }

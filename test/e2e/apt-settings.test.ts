@@ -31,7 +31,7 @@ describe('APT\'s own settings reach every download', () => {
 
   it('goes through Acquire::http::Proxy given with -o, as absolute-URI requests', async () => {
     const box = await fresh();
-    const result = await runCli(['-o', `Acquire::http::Proxy=${proxy.url}`, 'download', 'omega'], box.env);
+    const result = await runCli(['-o', `Acquire::http::Proxy=${proxy.url}`, 'download', '--prefetch', 'omega'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(proxy.seen.some((uri) => uri === `${mirror.url}${repo.pool.get('omega')}`), `proxy saw: ${proxy.seen.join(', ')}`);
     assert.equal(cached(box, 'omega_1.0_all.deb'), true);
@@ -40,10 +40,10 @@ describe('APT\'s own settings reach every download', () => {
   it('honours a per-host DIRECT and the http_proxy variable when APT sets nothing', async () => {
     const box = await fresh();
     const before = proxy.seen.length;
-    const direct = await runCli(['-o', `Acquire::http::Proxy=${proxy.url}`, '-o', 'Acquire::http::Proxy::127.0.0.1=DIRECT', 'download', 'omega'], box.env);
+    const direct = await runCli(['-o', `Acquire::http::Proxy=${proxy.url}`, '-o', 'Acquire::http::Proxy::127.0.0.1=DIRECT', 'download', '--prefetch', 'omega'], box.env);
     assert.equal(direct.code, 0, direct.stderr);
     assert.equal(proxy.seen.length, before, 'DIRECT bypasses the proxy');
-    const viaEnv = await runCli(['download', 'sigma'], { ...box.env, http_proxy: proxy.url });
+    const viaEnv = await runCli(['download', '--prefetch', 'sigma'], { ...box.env, http_proxy: proxy.url });
     assert.equal(viaEnv.code, 0, viaEnv.stderr);
     assert.ok(proxy.seen.slice(before).some((uri) => uri.endsWith(repo.pool.get('sigma')!)));
   });
@@ -54,14 +54,14 @@ describe('APT\'s own settings reach every download', () => {
       mirror.login = { user: 'builder', password: 's3cret-token' };
     });
     try {
-      const result = await runCli(['install', '-y', 'sigma'], box.env);
+      const result = await runCli(['install', '--prefetch', '-y', 'sigma'], box.env);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(installed(box).get('sigma'), '3.0');
       assert.ok(!`${result.stdout}${result.stderr}`.includes('s3cret-token'));
       // Without the login file the mirror refuses, and the message does not leak anything either.
       const other = await fresh((sandbox) => writeFileSync(join(sandbox.dir, 'etc/auth.conf.d/private.conf'), `machine ${mirror.url.replace(/\/$/, '')} login builder password s3cret-token\n`));
       writeFileSync(join(other.dir, 'etc/auth.conf.d/private.conf'), '');
-      const refused = await runCli(['download', 'omega'], other.env);
+      const refused = await runCli(['download', '--prefetch', 'omega'], other.env);
       assert.equal(refused.code, 4, refused.stderr);
       assert.match(refused.stderr, /HTTP 401/);
     } finally {

@@ -30,10 +30,10 @@ describe('refusals, locks and interruptions', () => {
 
   const fresh = () => site.sandbox();
 
-  it('refuses a file whose Packages entry has no SHA256, before downloading anything', async () => {
+  it('--prefetch refuses a file whose Packages entry has no SHA256, before downloading anything', async () => {
     const box = await noSha.sandbox();
     const before = noSha.mirror.requests.length;
-    const result = await runCli(['install', '-y', 'nosha'], box.env);
+    const result = await runCli(['install', '--prefetch', '-y', 'nosha'], box.env);
     assert.equal(result.code, 5, result.stderr);
     assert.match(result.stderr, /E_NO_SHA256/);
     assert.match(result.stderr, /nosha_1\.0_all\.deb .*: its Packages entry has no SHA256/);
@@ -57,27 +57,27 @@ describe('refusals, locks and interruptions', () => {
     for (const key of ['http.parallel', 'http.retries', 'colour']) assert.match(result.stderr, new RegExp(`${file}: ${key.replace('.', '\\.')}`));
   });
 
-  it('refuses to run while another live apt-torrent holds the lock, naming it', async () => {
+  it('--prefetch refuses to run while another live apt-torrent holds the lock, naming it', async () => {
     const box = await fresh();
     writeFileSync(join(box.archives, 'apt-torrent.lock'), JSON.stringify({ pid: process.pid, command: 'apt-torrent install firefox', since: '2026-01-01T00:00:00Z' }));
-    const result = await runCli(['download', 'small'], box.env);
+    const result = await runCli(['download', '--prefetch', 'small'], box.env);
     assert.equal(result.code, 6);
     assert.match(result.stderr, new RegExp(`held by pid ${process.pid} \\(\`apt-torrent install firefox\``));
     assert.equal(cached(box, 'small_1.0_all.deb'), false);
     // A lock whose owner is gone is taken over.
     writeFileSync(join(box.archives, 'apt-torrent.lock'), JSON.stringify({ pid: 2 ** 22 + 7, command: 'gone', since: 'x' }));
-    const after = await runCli(['download', 'small'], box.env);
+    const after = await runCli(['download', '--prefetch', 'small'], box.env);
     assert.equal(after.code, 0, after.stderr);
     assert.equal(existsSync(join(box.archives, 'apt-torrent.lock')), false, 'released');
   });
 
-  it('resumes a partial file left by an earlier run, fetching only the rest', async () => {
+  it('--prefetch resumes a partial file left by an earlier run, fetching only the rest', async () => {
     const box = await fresh();
     const body = repo.bytes('big');
     mkdirSync(join(box.archives, 'partial/apt-torrent'), { recursive: true, mode: 0o700 });
     writeFileSync(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), body.subarray(0, 1_234_567));
     const before = mirror.requests.length;
-    const result = await runCli(['download', 'big'], box.env);
+    const result = await runCli(['download', '--prefetch', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
     const mine = mirror.requests.slice(before).filter((request) => request.path.endsWith('big_1.0_all.deb'));
     assert.deepEqual(mine.map((request) => request.range), ['bytes=1234567-']);
@@ -86,20 +86,20 @@ describe('refusals, locks and interruptions', () => {
     assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(body));
   });
 
-  it('starts over when a kept partial holds other bytes, and still verifies', async () => {
+  it('--prefetch starts over when a kept partial holds other bytes, and still verifies', async () => {
     const box = await fresh();
     mkdirSync(join(box.archives, 'partial/apt-torrent'), { recursive: true, mode: 0o700 });
     writeFileSync(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), Buffer.alloc(500_000, 7));
-    const result = await runCli(['download', 'big'], box.env);
+    const result = await runCli(['download', '--prefetch', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(repo.bytes('big')));
   });
 
-  it('stops promptly on Ctrl-C, keeps the partial out of the cache, and the next run resumes it', async () => {
+  it('--prefetch stops promptly on Ctrl-C, keeps the partial out of the cache, and the next run resumes it', async () => {
     const box = await fresh();
     const path = `/${repo.pool.get('big')}`;
     mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 400_000 });
-    const download = startCli(['download', 'big'], box.env);
+    const download = startCli(['download', '--prefetch', 'big'], box.env);
     const partial = join(box.archives, 'partial/apt-torrent/big_1.0_all.deb');
     await poll(() => existsSync(partial) && statSync(partial).size > 200_000, 5000);
     const interruptedAt = Date.now();
@@ -113,7 +113,7 @@ describe('refusals, locks and interruptions', () => {
     const kept = statSync(partial).size;
     assert.ok(kept > 0 && kept < repo.bytes('big').length);
     const before = mirror.requests.length;
-    const again = await runCli(['download', 'big'], box.env);
+    const again = await runCli(['download', '--prefetch', 'big'], box.env);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(mirror.requests.slice(before).filter((request) => request.path === path).map((request) => request.range), [`bytes=${kept}-`]);
     assert.equal(sha256(readFileSync(join(box.archives, 'big_1.0_all.deb'))), sha256(repo.bytes('big')));

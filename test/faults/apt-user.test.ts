@@ -48,7 +48,7 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
 
   it('leaves nothing in partial/ after a complete run, so apt-get clean has nothing to warn about', async () => {
     const box = await fresh();
-    const result = await runCli(['download', 'big'], box.env);
+    const result = await runCli(['download', '--prefetch', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
     cachedVerified(box);
     assert.deepEqual(readdirSync(join(box.archives, 'partial')), []);
@@ -65,7 +65,7 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
     writeFileSync(join(victims, 'shadow'), 'root secret\n', { mode: 0o600 });
     symlinkSync(victims, join(box.archives, 'partial/apt-torrent'));
     symlinkSync(join(victims, 'shadow'), join(box.archives, 'partial/big_1.0_all.deb'));
-    const result = await runCli(['download', 'big'], box.env);
+    const result = await runCli(['download', '--prefetch', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(readFileSync(join(victims, 'big_1.0_all.deb'), 'utf8'), 'root secret\n');
     assert.equal(readFileSync(join(victims, 'shadow'), 'utf8'), 'root secret\n');
@@ -80,7 +80,7 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
     chownSync(join(planted, 'big_1.0_all.deb'), APT_UID, 65534);
     chownSync(planted, APT_UID, 65534);
     const before = site.mirror.requests.length;
-    const result = await runCli(['download', 'big'], box.env);
+    const result = await runCli(['download', '--prefetch', 'big'], box.env);
     assert.equal(result.code, 0, result.stderr);
     const asked = site.mirror.requests.slice(before).filter((request) => request.path.endsWith('big_1.0_all.deb'));
     assert.deepEqual(asked.map((request) => request.range), [undefined], 'the whole file, nothing of _apt\'s kept');
@@ -95,7 +95,7 @@ describe('APT\'s _apt user owns partial/', { skip: isRoot ? false : 'needs root,
     const path = `/${site.archive.pool.get('big')}`;
     site.mirror.faults.set(path, { kind: 'slow', bytesPerSecond: 1_000_000 });
     try {
-      const download = startCli(['download', 'big'], box.env);
+      const download = startCli(['download', '--prefetch', 'big'], box.env);
       const own = join(box.archives, 'partial/apt-torrent');
       const partial = join(own, 'big_1.0_all.deb');
       await poll(() => existsSync(partial) && statSync(partial).size > 300_000, 5000, 25);

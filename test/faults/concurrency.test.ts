@@ -66,11 +66,11 @@ describe('concurrent runs and APT\'s locks', () => {
     const box = await fresh();
     const watch = new CacheWatch(box.archives, files());
     const fast = slowBig();
-    const first = startCli(['install', '-y', 'big'], box.env);
+    const first = startCli(['install', '--prefetch', '-y', 'big'], box.env);
     try {
       await partialReaches(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), 200_000);
       const started = Date.now();
-      const second = await runCli(['install', '-y', 'big'], box.env, { timeoutMs: 30_000 });
+      const second = await runCli(['install', '--prefetch', '-y', 'big'], box.env, { timeoutMs: 30_000 });
       assert.ok(Date.now() - started < 5000, 'refused at once');
       assert.equal(second.code, 6, second.stderr);
       assert.match(second.stderr, new RegExp(`error \\[E_LOCKED\\]: .*apt-torrent\\.lock is held by pid ${first.child.pid} \\(\`apt-torrent install big\``));
@@ -89,7 +89,7 @@ describe('concurrent runs and APT\'s locks', () => {
     holders.push(holder);
     const mark = mirror.requests.length;
     const started = Date.now();
-    const result = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
+    const result = await runCli(['install', '--prefetch', '-y', 'small'], box.env, { timeoutMs: 30_000 });
     assert.ok(Date.now() - started < 5000);
     assert.equal(result.code, 6, result.stderr);
     assert.match(result.stderr, new RegExp(`error \\[E_LOCKED\\]: could not get APT's lock ${box.archives}/lock: it is held by process ${holder.pid} \\(perl\\)`));
@@ -103,7 +103,7 @@ describe('concurrent runs and APT\'s locks', () => {
     const box = await fresh();
     const watch = new CacheWatch(box.archives, files());
     const fast = slowBig();
-    const ours = startCli(['download', 'big'], box.env);
+    const ours = startCli(['download', '--prefetch', 'big'], box.env);
     try {
       await partialReaches(join(box.archives, 'partial/apt-torrent/big_1.0_all.deb'), 200_000);
       const apt = await run('apt-get', ['install', '-y', 'big'], { env: box.env }).then(() => ({ code: 0, stderr: '' }), (error) => ({ code: error.code as number, stderr: String(error.stderr) }));
@@ -123,7 +123,7 @@ describe('concurrent runs and APT\'s locks', () => {
     const holder = await holdLock(join(box.root, 'var/lib/dpkg/lock-frontend'));
     holders.push(holder);
     const started = Date.now();
-    const result = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
+    const result = await runCli(['install', '--prefetch', '-y', 'small'], box.env, { timeoutMs: 30_000 });
     assert.ok(Date.now() - started < 10_000);
     assert.equal(result.code, 100, result.stderr);
     assert.match(result.stderr, new RegExp(`E: Could not get lock ${box.root}/var/lib/dpkg/lock-frontend\\. It is held by process ${holder.pid} \\(perl\\)`));
@@ -132,7 +132,7 @@ describe('concurrent runs and APT\'s locks', () => {
     holder.stdin!.end();
     await new Promise((resolve) => holder.once('exit', resolve));
     const mark = mirror.requests.length;
-    const again = await runCli(['install', '-y', 'small'], box.env, { timeoutMs: 30_000 });
+    const again = await runCli(['install', '--prefetch', '-y', 'small'], box.env, { timeoutMs: 30_000 });
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(debRequests(mark), [], 'the verified file in the cache is used');
     assert.equal(installed(box).get('small'), '1.0');

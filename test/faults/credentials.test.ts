@@ -64,7 +64,7 @@ describe('a login in a source URI', () => {
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(SECRET));
   });
   it('is sent: the files come, one of them by torrent with the mirror filling it', { timeout: 60_000 }, async () => {
-    const result = await runCli(['install', '-y', 'bigsecret', 'smallsecret'], box.env, { timeoutMs: 60_000 });
+    const result = await runCli(['install', '--prefetch', '-y', 'bigsecret', 'smallsecret'], box.env, { timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Got bigsecret_1\.0_all\.deb \(1\.3 MiB, torrent/);
     assert.equal(sha256(readFileSync(join(box.archives, 'bigsecret_1.0_all.deb'))), sha256(site.archive.bytes('bigsecret')));

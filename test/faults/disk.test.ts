@@ -57,7 +57,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
   it('ENOSPC: E_DISK_FULL names the directory and the space needed; nothing corrupt is left; with room, the next run resumes', async () => {
     const cache = tmpfs('size=2m');
     const big = repo.bytes('big');
-    const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'big', 'small'], box.env);
+    const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', '--prefetch', 'big', 'small'], box.env);
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /error \[E_DISK_FULL\]/);
     assert.match(result.stderr, new RegExp(`no space left in ${cache}/partial/apt-torrent/ .*big_1\\.0_all\\.deb`));
@@ -74,7 +74,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
 
     remount(cache, 'size=8m');
     const mark = mirror.requests.length;
-    const again = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'big', 'small'], box.env);
+    const again = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', '--prefetch', 'big', 'small'], box.env);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(mirror.requests.slice(mark).filter((request) => request.path.endsWith('big_1.0_all.deb')).map((request) => request.range), [`bytes=${kept}-`]);
     assert.deepEqual(readFileSync(join(cache, 'big_1.0_all.deb')), big);
@@ -84,7 +84,7 @@ describe('a full or read-only archive cache', { skip: process.getuid?.() !== 0 &
     const cache = tmpfs('size=8m');
     remount(cache, 'ro');
     const mark = mirror.requests.length;
-    const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'small'], box.env);
+    const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', '--prefetch', 'small'], box.env);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, new RegExp(`${cache}.*read-only`));
     assert.match(result.stderr, /hint: .*remount it read-write/);
@@ -108,7 +108,7 @@ describe('a full disk under a BitTorrent download', { skip: process.getuid?.() !
       const plan = await runCli(['plan', '--json', 'bigtorrent'], box.env);
       assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent');
       const started = Date.now();
-      const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', 'bigtorrent'], box.env, { timeoutMs: 60_000 });
+      const result = await runCli(['-o', `Dir::Cache::archives=${cache}/`, 'download', '--prefetch', 'bigtorrent'], box.env, { timeoutMs: 60_000 });
       assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms (torrent.peerWaitSeconds is 120)`);
       assert.equal(result.code, 4, result.stderr);
       assert.match(result.stderr, new RegExp(`error \\[E_DISK_FULL\\]: no space left in ${cache}/partial/apt-torrent/[0-9a-f]{40}/ while writing bigtorrent_1\\.0_all\\.deb \\(\\d+ more bytes needed, ${repo.bytes('bigtorrent').length} in all\\)`));

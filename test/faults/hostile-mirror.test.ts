@@ -68,7 +68,7 @@ describe('a mirror that answers the web seed with more than asked', () => {
     rmSync(deb(), { force: true });
     const started = Date.now();
     // NODE_DEBUG: the web seed's refusals are debug output.
-    const run = startCli(['download', 'bigdata'], { ...box.env, NODE_DEBUG: 'apt-torrent' });
+    const run = startCli(['download', '--prefetch', 'bigdata'], { ...box.env, NODE_DEBUG: 'apt-torrent' });
     const peak = watchPeak(run.child.pid!);
     const limit = setTimeout(() => run.child.kill('SIGKILL'), 60_000);
     const result = await run.done.finally(() => clearTimeout(limit));

@@ -33,7 +33,7 @@ describe('hostile peers against the seeding daemon', () => {
 
   before(async () => {
     swarm = await SeedingSwarm.start();
-    const installed = await runCli(['install', '-y', 'bigdesk'], swarm.box.env);
+    const installed = await runCli(['install', '--prefetch', '-y', 'bigdesk'], swarm.box.env);
     assert.equal(installed.code, 0, installed.stderr);
     daemon = await startDaemon(swarm.box.env);
     port = Number(/peers on port (\d+)/.exec(daemon.log())?.[1]);

@@ -58,7 +58,7 @@ describe('a hostile manifest', () => {
       filename: repo.pool.get('bigdata'), size: deb.length, sha256: sha256(deb), package: 'bigdata', version: '1.0',
       architecture: 'all', infoHash: createHash('sha1').update(info).digest('hex'), pieceLength: PIECE, torrent: 'hostile/bigdata.torrent',
     });
-    const result = await runCli(['download', '--manifest', manifest, 'bigdata'], box.env, { timeoutMs: 60_000 });
+    const result = await runCli(['download', '--prefetch', '--manifest', manifest, 'bigdata'], box.env, { timeoutMs: 60_000 });
     assert.equal(existsSync(victim) && readFileSync(victim, 'utf8'), 'precious\n', 'the file outside is untouched');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /torrent .*hostile\/bigdata\.torrent for bigdata_1\.0_all\.deb: info\.name\.utf-8 names another file than info\.name; fetching it over HTTP/);
@@ -84,7 +84,7 @@ describe('a hostile manifest', () => {
     try {
       const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/manifest.json`;
       const started = Date.now();
-      const download = startCli(['download', '--manifest', url, 'bigdata'], box.env);
+      const download = startCli(['download', '--prefetch', '--manifest', url, 'bigdata'], box.env);
       const { child } = download;
       let peakKiB = 0;
       const sample = setInterval(() => {
@@ -116,7 +116,7 @@ describe('a hostile manifest', () => {
     rmSync(join(box.archives, 'bigdata_1.0_all.deb'), { force: true });
     const path = join(box.dir, 'deep.json');
     writeFileSync(path, `{"version": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
-    const result = await runCli(['download', '--manifest', `file://${path}`, 'bigdata'], box.env, { timeoutMs: 60_000 });
+    const result = await runCli(['download', '--prefetch', '--manifest', `file://${path}`, 'bigdata'], box.env, { timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /W: manifest file:.*deep\.json: does not follow the manifest schema: version: expected 1, got an array nested too deeply to show .*; its files come over HTTP/);
     assert.deepEqual(readFileSync(join(box.archives, 'bigdata_1.0_all.deb')), repo.bytes('bigdata'));

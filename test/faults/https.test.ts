@@ -65,12 +65,12 @@ describe('https mirrors, as APT reaches them', () => {
   const cached = (box: Sandbox) => join(box.archives, 'tiny_1.0_all.deb');
   const download = async (box: Sandbox, ...options: string[]) => {
     rmSync(cached(box), { force: true });
-    return runCli([...options.flatMap((option) => ['-o', option]), 'download', 'tiny'], box.env, { timeoutMs: 60_000 });
+    return runCli([...options.flatMap((option) => ['-o', option]), 'download', '--prefetch', 'tiny'], box.env, { timeoutMs: 60_000 });
   };
   /** The same, with the test CA trusted by Node itself: what is checked is then the login alone, whatever the TLS settings do. */
   const downloadTrusting = async (box: Sandbox) => {
     rmSync(cached(box), { force: true });
-    return runCli(['download', 'tiny'], { ...box.env, NODE_EXTRA_CA_CERTS: certificates.caFile }, { timeoutMs: 60_000 });
+    return runCli(['download', '--prefetch', 'tiny'], { ...box.env, NODE_EXTRA_CA_CERTS: certificates.caFile }, { timeoutMs: 60_000 });
   };
   const verified = (box: Sandbox) => assert.equal(sha256(readFileSync(cached(box))), sha256(site.archive.bytes('tiny')));
 

@@ -155,7 +155,7 @@ describe('a torrent\'s HTTP fill through the CLI, from a mirror answering 400 Mi
     const size = site.archive.bytes('bigfill').length;
     site.mirror.faults.set(path, { kind: 'longer', extra: 400 * MiB });
     try {
-      const download = startCli(['download', 'bigfill'], box.env);
+      const download = startCli(['download', '--prefetch', 'bigfill'], box.env);
       const { peak, outcome } = await peakSize(join(box.archives, 'partial'), download.done);
       assert.equal(outcome.status, 'fulfilled');
       const result = (outcome as PromiseFulfilledResult<{ code: number; stderr: string }>).value;

@@ -165,7 +165,7 @@ describe('network faults through the CLI', () => {
     const path = `/${repo.pool.get('drip')}`;
     mirror.faults.set(path, { kind: 'drip', times: 1 });
     const started = Date.now();
-    const result = await runCli(['download', 'drip'], box.env, { timeoutMs: 30_000 });
+    const result = await runCli(['download', '--prefetch', 'drip'], box.env, { timeoutMs: 30_000 });
     assert.equal(result.code, 0, result.stderr);
     assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
     const mine = mirror.requests.filter((request) => request.path === path);
@@ -182,7 +182,7 @@ describe('network faults through the CLI', () => {
       assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent');
       mirror.faults.set(path, { kind: 'drip', times: 1_000_000 });
       const started = Date.now();
-      const result = await runCli(['download', 'bigdrip'], box.env, { timeoutMs: 40_000 });
+      const result = await runCli(['download', '--prefetch', 'bigdrip'], box.env, { timeoutMs: 40_000 });
       assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
       assert.equal(result.code, 4, result.stderr);
       assert.match(result.stderr, /error \[E_DOWNLOAD\]: bigdrip_1\.0_all\.deb: the mirror cannot serve it \(the transfer stayed below 1000 bytes\/s for 5 s\)/);

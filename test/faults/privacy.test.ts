@@ -86,7 +86,7 @@ describe('trackers and proxies: who learns what this machine installs', () => {
     assert.equal(notices(stderr, /manifest http:\S+manifest\.json is not trusted .*: its 1 file\(s\) come over HTTP/).length, 1, stderr);
     const table = await runCli(['plan', 'bigpriv'], box.env);
     assert.match(table.stdout, /^source http:\/\/127\.0\.0\.1:\d+\/ stable: HTTP only \(manifest not trusted: /m);
-    const download = await runCli(['download', 'bigpriv', 'smallpriv'], box.env, { timeoutMs: 60_000 });
+    const download = await runCli(['download', '--prefetch', 'bigpriv', 'smallpriv'], box.env, { timeoutMs: 60_000 });
     assert.equal(download.code, 0, download.stderr);
     assert.match(download.stderr, /Got bigpriv_1\.0_all\.deb \(1\.3 MiB, http\)/);
     assert.equal(notices(download.stderr, /is not trusted/).length, 1);
@@ -100,7 +100,7 @@ describe('trackers and proxies: who learns what this machine installs', () => {
     assert.deepEqual(file.trackers, [mine.url]);
     assert.equal(json.sources[0]!.trackers, 'own');
     assert.match(json.sources[0]!.why, /its torrents announce only to torrent\.trackers/);
-    const download = await runCli(['download', 'bigpriv'], box.env, { timeoutMs: 60_000 });
+    const download = await runCli(['download', '--prefetch', 'bigpriv'], box.env, { timeoutMs: 60_000 });
     assert.equal(download.code, 0, download.stderr);
     assert.match(download.stderr, /Got bigpriv_1\.0_all\.deb \(1\.3 MiB, torrent/);
     assert.ok(mine.seen.length > 0, 'announced to our own tracker');
@@ -139,7 +139,7 @@ describe('trackers and proxies: who learns what this machine installs', () => {
       assert.match(json.sources[0]!.why, new RegExp(`APT reaches it through the proxy ${proxy.url}, and BitTorrent cannot go through an HTTP proxy`));
       assert.equal(notices(stderr, /through the proxy/).length, 1, stderr);
       const announced = theirs.seen.length;
-      const download = await runCli(['-o', viaProxy, 'download', 'bigpriv', 'smallpriv'], box.env, { timeoutMs: 60_000 });
+      const download = await runCli(['-o', viaProxy, 'download', '--prefetch', 'bigpriv', 'smallpriv'], box.env, { timeoutMs: 60_000 });
       assert.equal(download.code, 0, download.stderr);
       assert.match(download.stderr, /Got bigpriv_1\.0_all\.deb \(1\.3 MiB, http\)/);
       assert.ok(proxy.seen.includes(`${site.mirror.url}${site.archive.pool.get('bigpriv')}`), `the proxy saw: ${proxy.seen.join(', ')}`);

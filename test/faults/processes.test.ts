@@ -32,7 +32,7 @@ describe('kill -9 in the middle of apt-torrent install', () => {
     try {
       const bigPath = `/${repo.pool.get('big')}`;
       mirror.faults.set(bigPath, { kind: 'slow', bytesPerSecond: 300_000 });
-      const install = startCli(['install', '-y', 'big', 'small'], box.env);
+      const install = startCli(['install', '--prefetch', '-y', 'big', 'small'], box.env);
       const partial = join(box.archives, 'partial/apt-torrent/big_1.0_all.deb');
       await poll(() => existsSync(partial) && statSync(partial).size > 400_000, 5000, 25);
       assert.ok(existsSync(partial), `the download started: ${install.stderr()}`);
@@ -48,7 +48,7 @@ describe('kill -9 in the middle of apt-torrent install', () => {
       const smallCached = cached(box, 'small_1.0_all.deb');
 
       const mark = mirror.requests.length;
-      const again = await runCli(['install', '-y', 'big', 'small'], box.env, { timeoutMs: 60_000 });
+      const again = await runCli(['install', '--prefetch', '-y', 'big', 'small'], box.env, { timeoutMs: 60_000 });
       assert.equal(again.code, 0, again.stderr);
       const requests = mirror.requests.slice(mark).filter((request) => request.path.endsWith('.deb'));
       assert.deepEqual(requests.filter((request) => request.path === bigPath).map((request) => request.range), [`bytes=${kept}-`], 'only the rest of big');

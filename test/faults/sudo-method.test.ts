@@ -3,6 +3,7 @@
  * enable registers is run by APT as root on every later download, so it
  * must be a file only root can change — not one in a user's directory,
  * whether it comes from APT_TORRENT_METHOD or from a checkout in $HOME.
+ * The same holds for the method `install` plugs into its own apt-get run.
  */
 import assert from 'node:assert/strict';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,16 @@ describe('enable as root registers only a method root alone can change', { skip:
     assert.match(result.stderr, /E_NO_METHOD.*will not register .*home\/method as APT's torrent\+http method: its directory .*home belongs to uid 65534, not root, and APT would run it as root/);
     assert.deepEqual(readFileSync(list), before);
     assert.equal(existsSync(conf), false);
+  });
+
+  it('install plugs no such method into its apt-get run either: refused before apt-get starts', async () => {
+    const home = join(box.dir, 'home-install');
+    const method = stubIn(home);
+    chownSync(home, NOBODY, NOBODY);
+    const result = await runCli(['install', '-y', 'anything'], { ...box.env, APT_TORRENT_METHOD: method });
+    assert.equal(result.code, 11, result.stderr);
+    assert.match(result.stderr, /E_NO_METHOD.*home-install\/method/);
+    assert.doesNotMatch(result.stdout, /Reading package lists/, 'apt-get never ran');
   });
 
   it('registers the same method from a directory of root\'s', async () => {

@@ -60,7 +60,7 @@ describe('text from servers on the terminal', () => {
   });
 
   it('escapes control characters of an HTTP reason phrase in the download error', async () => {
-    const result = await runCli(['download', 'small'], { ...box.env, NO_COLOR: '1' });
+    const result = await runCli(['download', '--prefetch', 'small'], { ...box.env, NO_COLOR: '1' });
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /E_DOWNLOAD/);
     assert.match(result.stderr, /Not Found\\u001b\]0;pwned\\u0007\\u001b\[2J/);

@@ -61,7 +61,7 @@ describe('a tracker that is down or answers garbage', () => {
     const plan = await runCli(['plan', '--json', 'bigdata'], box.env);
     assert.equal(JSON.parse(plan.stdout).files[0].route, 'torrent', 'the manifest routes it to BitTorrent');
     const started = Date.now();
-    const result = await runCli(['download', 'bigdata'], box.env, { timeoutMs: 60_000 });
+    const result = await runCli(['download', '--prefetch', 'bigdata'], box.env, { timeoutMs: 60_000 });
     const took = Date.now() - started;
     assert.equal(result.code, 0, result.stderr);
     assert.ok(took < 20_000, `took ${took} ms`);

@@ -52,7 +52,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
   /** Download bigdata with the given manifest; it must come over HTTP, verified, with a warning. */
   const expectHttpFallback = async (manifestUrl: string | undefined, warning: RegExp) => {
     const box = await fresh();
-    const result = await runCli(['download', ...(manifestUrl ? ['--manifest', manifestUrl] : []), 'bigdata'], box.env);
+    const result = await runCli(['download', '--prefetch', ...(manifestUrl ? ['--manifest', manifestUrl] : []), 'bigdata'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, warning);
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(3\.0 MiB, http\)/);
@@ -62,7 +62,7 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
 
   it('the published manifest itself routes the file to BitTorrent (the control case)', async () => {
     const box = await fresh();
-    const result = await runCli(['download', 'bigdata'], box.env);
+    const result = await runCli(['download', '--prefetch', 'bigdata'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(3\.0 MiB, torrent/);
     assert.doesNotMatch(result.stderr, /^W: /m);
@@ -120,13 +120,13 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
     try {
       const box = await fresh();
       writeFileSync(manifestPath, `${original.toString('utf8').trimEnd()}\n\n`);
-      const result = await runCli(['download', 'bigdata'], box.env);
+      const result = await runCli(['download', '--prefetch', 'bigdata'], box.env);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, /W: manifest .*manifest\.json: does not match the SHA256 listed for it in the suite's signed Release/);
       assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(3\.0 MiB, http\)/);
       // The manifest as Release lists it is used.
       writeFileSync(manifestPath, original);
-      const good = await runCli(['download', '--reinstall', 'other'], box.env);
+      const good = await runCli(['download', '--prefetch', '--reinstall', 'other'], box.env);
       assert.equal(good.code, 0, good.stderr);
       assert.match(good.stderr, /Got other_1\.0_all\.deb \(2\.0 MiB, torrent/);
     } finally {
@@ -154,19 +154,19 @@ describe('manifests that cannot be trusted fall back to HTTP', () => {
     const box = await fresh();
     writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state'), manifestKeyring: keyring }));
 
-    const unsigned = await runCli(['download', 'bigdata'], box.env);
+    const unsigned = await runCli(['download', '--prefetch', 'bigdata'], box.env);
     assert.equal(unsigned.code, 0, unsigned.stderr);
     assert.match(unsigned.stderr, /W: manifest .*: is not signed \(no .*manifest\.json\.gpg\) but a keyring is configured/);
     assert.match(unsigned.stderr, /Got bigdata_1\.0_all\.deb \(3\.0 MiB, http\)/);
 
     writeFileSync(`${manifestPath}.gpg`, 'not a signature');
-    const bad = await runCli(['download', '--reinstall', 'other'], box.env);
+    const bad = await runCli(['download', '--prefetch', '--reinstall', 'other'], box.env);
     assert.match(bad.stderr, /W: manifest .*: has no valid signature from the keyring/);
     assert.match(bad.stderr, /Got other_1\.0_all\.deb \(2\.0 MiB, http\)/);
 
     copyFileSync(signature, `${manifestPath}.gpg`);
     execFileSync('rm', ['-f', join(box.archives, 'other_1.0_all.deb')]);
-    const signed = await runCli(['download', 'other'], box.env);
+    const signed = await runCli(['download', '--prefetch', 'other'], box.env);
     assert.equal(signed.code, 0, signed.stderr);
     assert.doesNotMatch(signed.stderr, /^W: /m);
     assert.match(signed.stderr, /Got other_1\.0_all\.deb \(2\.0 MiB, torrent/);

@@ -11,8 +11,10 @@ const NO_CONFIG = '/nonexistent/apt-torrent-tests';
 
 /**
  * The environment for every program a test starts: the caller's, minus
- * DROPPED, with a fixed locale and no system or user apt-torrent
- * configuration; `extra` on top.
+ * DROPPED, with a fixed locale, no system or user apt-torrent
+ * configuration, and a seeding daemon that finds no battery and no
+ * NetworkManager (so the machine running the tests cannot pause its
+ * uploads); `extra` on top.
  */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -23,6 +25,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     LC_ALL: 'C.UTF-8',
     APT_TORRENT_SYSCONFDIR: `${NO_CONFIG}/etc`,
     XDG_CONFIG_HOME: `${NO_CONFIG}/xdg`,
+    APT_TORRENT_SYS: `${NO_CONFIG}/sys`,
+    APT_TORRENT_NMCLI: `${NO_CONFIG}/nmcli`,
     ...extra,
   };
 }

@@ -19,13 +19,13 @@ describe('clean and stop: what leaves the seeding store, and when', () => {
     swarm = await SeedingSwarm.start();
     ({ repo, box } = swarm);
     // bigdesk taken from the record install left, then its cached copy cleaned away: the store holds its only link.
-    const desk = await runCli(['install', '-y', 'bigdesk'], box.env);
+    const desk = await runCli(['install', '--prefetch', '-y', 'bigdesk'], box.env);
     assert.equal(desk.code, 0, desk.stderr);
     daemon = await startDaemon(box.env);
     await waitForList(box.env, (all) => all.length === 1 && all[0]!.state === 'seeding');
     execFileSync('apt-get', ['clean'], { env: box.env });
     // bigdata handed over while the daemon runs: APT's archive cache keeps a second link.
-    const data = await runCli(['install', '-y', 'bigdata'], box.env);
+    const data = await runCli(['install', '--prefetch', '-y', 'bigdata'], box.env);
     assert.equal(data.code, 0, data.stderr);
     await waitForList(box.env, (all) => all.length === 2 && all.every((torrent) => torrent.state === 'seeding'));
   });

@@ -36,7 +36,7 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
   });
 
   it('install with no daemon running records the files; the daemon takes them at its start', async () => {
-    const result = await runCli(['install', '-y', 'bigdesk', 'tinylib'], box.env);
+    const result = await runCli(['install', '--prefetch', '-y', 'bigdesk', 'tinylib'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /N: the seeding daemon is not running; 1 file\(s\) are seeded when it starts/);
     daemon = await startDaemon(box.env);
@@ -46,7 +46,7 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
   });
 
   it('install --no-seed hands nothing over', async () => {
-    const result = await runCli(['install', '-y', '--no-seed', 'bigdata'], box.env);
+    const result = await runCli(['install', '--prefetch', '-y', '--no-seed', 'bigdata'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /seeding daemon/);
     assert.ok(!existsSync(join(box.dir, 'apt-torrent-state/pending-seeds.json')));
@@ -55,7 +55,7 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
 
   it('install hands the files that came by torrent to the running daemon, which re-hashes and seeds them in place', async () => {
     execFileSync('apt-get', ['clean'], { env: box.env });
-    const result = await runCli(['install', '-y', '--reinstall', 'bigdata'], box.env);
+    const result = await runCli(['install', '--prefetch', '-y', '--reinstall', 'bigdata'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /N: handed 1 file\(s\) that came by torrent to the seeding daemon/);
     const torrents = await waitForList(box.env, (all) => all.length === 2 && all.every((torrent) => torrent.state === 'seeding'));

@@ -85,6 +85,15 @@ describe('state file', () => {
     assert.deepEqual([...parseState(text)], [['b'.repeat(40), freshCounters()]]);
   });
 
+  it('keeps when a peer was last served; a time it did not write is dropped, not the entry', () => {
+    const served = new Map([['a'.repeat(40), { ...freshCounters(), uploaded: 5, lastServed: '2026-12-01T02:03:04.005Z' }]]);
+    assert.deepEqual(parseState(serializeState(served)), served);
+    for (const lastServed of ['yesterday', 12, '2026-13-45T99:99:99Z', '2026-12-01T02:03:04+01:00']) {
+      const text = JSON.stringify({ version: 1, torrents: { [`${'b'.repeat(40)}`]: { uploaded: 7, lastServed } } });
+      assert.deepEqual([...parseState(text)], [['b'.repeat(40), { ...freshCounters(), uploaded: 7 }]], String(lastServed));
+    }
+  });
+
   it('reports a corrupt file instead of throwing, and writes atomically', async () => {
     const path = join(dir, 'seeding.json');
     assert.deepEqual(await readState(path), { counters: new Map() });

@@ -40,7 +40,7 @@ describe('slow peers and interrupted torrent downloads', () => {
     try {
       const box = await fresh({ webSeedDelay: 1, stallSeconds: 3 });
       const started = Date.now();
-      const result = await runCli(['download', 'slowdata'], box.env);
+      const result = await runCli(['download', '--prefetch', 'slowdata'], box.env);
       assert.equal(result.code, 0, result.stderr);
       assert.ok(Date.now() - started < 20_000, 'bounded: 6 MiB at 50 KB/s alone would take two minutes');
       assert.match(result.stderr, /torrent: .* from peers, .* from the mirror/);
@@ -55,7 +55,7 @@ describe('slow peers and interrupted torrent downloads', () => {
     try {
       // The mirror stays out (long delay) so only the slow peer feeds the first run.
       const box = await fresh({ webSeedDelay: 600, minPeerRate: 1 });
-      const first = startCli(['download', 'slowdata'], box.env);
+      const first = startCli(['download', '--prefetch', 'slowdata'], box.env);
       const partialDir = join(box.archives, 'partial/apt-torrent');
       const partialFile = () => {
         if (!existsSync(partialDir)) return undefined;
@@ -77,7 +77,7 @@ describe('slow peers and interrupted torrent downloads', () => {
       // still take the torrent path, and the mirror as web seed sends only what is missing.
       writeFileSync(join(box.dir, 'xdg/apt-torrent/config.json'), JSON.stringify({ stateDir: join(box.dir, 'state') }));
       const mark = mirror.requests.length;
-      const again = await runCli(['download', 'slowdata'], box.env);
+      const again = await runCli(['download', '--prefetch', 'slowdata'], box.env);
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /torrent: 0 B from peers/);
       const fromMirror = mirror.requests.slice(mark).filter((request) => request.path.endsWith('.deb')).reduce((sum, request) => sum + request.bytes, 0);

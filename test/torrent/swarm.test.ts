@@ -64,7 +64,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     const config = JSON.parse(readFileSync(configFile, 'utf8'));
     writeFileSync(configFile, JSON.stringify({ ...config, seed: { ...config.seed, enabled: true } }));
     const mark = mirror.requests.length;
-    const result = await runCli(['install', '-y', 'bigdata', 'tinylib'], box.env);
+    const result = await runCli(['install', '--prefetch', '-y', 'bigdata', 'tinylib'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(installed(box).get('bigdata'), '1.0');
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(.*http: nobody in the swarm yet\)/);
@@ -81,7 +81,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     }
     const box = await fresh();
     const mark = mirror.requests.length;
-    const result = await runCli(['install', '-y', 'bigdata', 'bigdesk', 'tinylib'], box.env);
+    const result = await runCli(['install', '--prefetch', '-y', 'bigdata', 'bigdesk', 'tinylib'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(!existsSync(join(box.dir, 'apt-torrent-state/pending-seeds.json')), 'seeding is off: nothing recorded for it');
     assert.equal(installed(box).get('bigdesk'), '2.0');
@@ -95,7 +95,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
   it('with nobody in the swarm, the mirror sends the whole file over parallel HTTP ranges while the torrent stays announced', async () => {
     const box = await fresh();
     const mark = mirror.requests.length;
-    const result = await runCli(['download', 'bigdata'], box.env);
+    const result = await runCli(['download', '--prefetch', 'bigdata'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Got bigdata_1\.0_all\.deb \(.*torrent: 0 B from peers, 9\.0 MiB from the mirror\)/);
     assert.equal(servedSince(mark, 'bigdata'), repo.bytes('bigdata').length, 'every byte once from the mirror');
@@ -118,7 +118,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     mirror.faults.set(`/${repo.pool.get('bigdesk')}`, { kind: 'status', status: 404, times: 100_000, agent: /WebTorrent/ });
     try {
       const started = Date.now();
-      const result = await runCli(['download', 'bigdesk'], box.env);
+      const result = await runCli(['download', '--prefetch', 'bigdesk'], box.env);
       assert.equal(result.code, 0, result.stderr);
       assert.ok(Date.now() - started < 20_000);
       assert.ok(mirror.requests.some((request) => request.path.endsWith(debName('bigdesk')) && request.status === 404), 'the web seed was tried');
@@ -133,7 +133,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     mirror.faults.set(`/${repo.pool.get('bigdata')}`, { kind: 'ignore-range' });
     try {
       const started = Date.now();
-      const result = await runCli(['download', 'bigdata'], box.env);
+      const result = await runCli(['download', '--prefetch', 'bigdata'], box.env);
       assert.equal(result.code, 0, result.stderr);
       assert.ok(Date.now() - started < 20_000);
       assert.equal(sha256(readFileSync(join(box.archives, debName('bigdata')))), sha256(repo.bytes('bigdata')));
@@ -148,7 +148,7 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     }), { skipVerify: true });
     procs.push(hostile);
     const box = await fresh({ torrent: { webSeedDelay: 1 } });
-    const result = await runCli(['download', 'bigdesk'], box.env);
+    const result = await runCli(['download', '--prefetch', 'bigdesk'], box.env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /dropped peer .*failed verification/);
     assert.equal(sha256(readFileSync(join(box.archives, debName('bigdesk')))), sha256(repo.bytes('bigdesk')));

@@ -1,4 +1,3 @@
-import { Apt } from '../../apt/apt.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
@@ -25,7 +24,7 @@ export const cleanCommand: CommandSpec = {
     const quiet = input.options.quiet === true;
     const { decision, removed } = await clean({
       config,
-      apt: new Apt(context.aptOptions, context.env),
+      apt: new (await import('../../apt/apt.js')).Apt(context.aptOptions, context.env),
       env: context.env,
       manifestGone: input.options.manifestGone === true,
       dryRun,

@@ -1,6 +1,5 @@
 import { AptTorrentError } from '../../errors.js';
-import { completionModel } from '../completion/model.js';
-import { shellNames, shells, type Shell } from '../completion/scripts.js';
+import { shellNames, type Shell } from '../completion/shell-names.js';
 import type { CommandSpec } from '../command.js';
 
 export const completion: CommandSpec = {
@@ -17,12 +16,17 @@ export const completion: CommandSpec = {
   ].join('\n'),
   async run(context, input) {
     const shell = input.args[0] ?? '';
-    if (!(shell in shells)) {
+    if (!(shellNames as readonly string[]).includes(shell)) {
       throw new AptTorrentError('E_USAGE', `no completion for shell ${JSON.stringify(shell)}`, { hint: `choose one of: ${shellNames.join(', ')}` });
     }
     // Imported here, not at the top: the registry lists this command, so a
     // static import of the program would be a cycle.
-    const [{ buildProgram }, { commands }] = await Promise.all([import('../program.js'), import('./index.js')]);
+    const [{ buildProgram }, { commands }, { completionModel }, { shells }] = await Promise.all([
+      import('../program.js'),
+      import('./index.js'),
+      import('../completion/model.js'),
+      import('../completion/scripts.js'),
+    ]);
     const model = completionModel(buildProgram(async () => {}), commands);
     const script = shells[shell as Shell].script(model);
     // Resolve once written: main exits right after run(), and a pipe takes 64 KiB at a time.

@@ -1,4 +1,3 @@
-import { Apt } from '../../apt/apt.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
@@ -16,7 +15,7 @@ export const disableCommand: CommandSpec = {
     const { disable } = await import('../../switch/disable.js');
     const { disableReport } = await import('../../switch/format.js');
     const dryRun = input.options.dryRun === true;
-    const result = await disable({ apt: new Apt(context.aptOptions, context.env), stateDir: config.stateDir, dryRun });
+    const result = await disable({ apt: new (await import('../../apt/apt.js')).Apt(context.aptOptions, context.env), stateDir: config.stateDir, dryRun });
     context.stdout.write(`${disableReport(result, dryRun).join('\n')}\n`);
     return EXIT.ok;
   },

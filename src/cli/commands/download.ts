@@ -1,19 +1,18 @@
 import type { CommandSpec } from '../command.js';
-import { fetchOptions } from './shared-options.js';
+import type { MethodRunSpec } from '../method-run.js';
+import { fetchOptions, prefetchOption } from './shared-options.js';
 
 export const download: CommandSpec = {
   name: 'download',
-  summary: 'fetch and verify into APT\'s archive cache only, like apt-get install --download-only',
+  summary: 'apt-get install --download-only: fetch and verify into APT\'s archive cache only',
   operands: '<packages...>',
   completeOperands: 'package',
-  options: [...fetchOptions],
+  options: [...fetchOptions, prefetchOption],
   passesAptOptions: true,
+  help: 'Runs `apt-get install --download-only` once, with apt-torrent\'s APT method plugged in for that run. Files fetched this way are not handed to the seeder.',
   async run(context, input) {
-    const { fetchForApt } = await import('../fetch-for-apt.js');
-    const { plan, summary } = await fetchForApt(context, 'install', input);
-    if (!summary && input.options.quiet !== true) {
-      context.stderr.write(plan.files.length === 0 ? 'Nothing to fetch: APT has every file it needs.\n' : 'Nothing to fetch over HTTP.\n');
-    }
-    return 0;
+    const spec: MethodRunSpec = { verb: 'install', downloadOnly: true, seed: false };
+    if (input.options.prefetch === true) return (await import('../prefetch-run.js')).runPrefetched(context, input, spec);
+    return (await import('../method-run.js')).runThroughMethod(context, input, spec);
   },
 };

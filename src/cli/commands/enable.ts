@@ -1,4 +1,3 @@
-import { Apt } from '../../apt/apt.js';
 import { loadConfig } from '../../config/load.js';
 import { EXIT } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
@@ -20,7 +19,7 @@ export const enableCommand: CommandSpec = {
     const { enableReport } = await import('../../switch/format.js');
     const dryRun = input.options.dryRun === true;
     const result = await enable({
-      apt: new Apt(context.aptOptions, context.env),
+      apt: new (await import('../../apt/apt.js')).Apt(context.aptOptions, context.env),
       env: context.env,
       stateDir: config.stateDir,
       parallel: config['http.parallel'],

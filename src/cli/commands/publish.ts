@@ -1,6 +1,5 @@
 import { AptTorrentError, EXIT } from '../../errors.js';
-import { formatCoverage } from '../../publish/coverage.js';
-import { publish, type PublishOptions, type PublishOutcome } from '../../publish/publish.js';
+import type { PublishOptions, PublishOutcome } from '../../publish/publish.js';
 import { formatBytes, formatDuration, parseSize } from '../../util/size.js';
 import type { CommandSpec } from '../command.js';
 import { terminalSafe } from '../../util/terminal-text.js';
@@ -36,6 +35,7 @@ export const publishCommand: CommandSpec = {
   ].join('\n'),
   async run(context, input) {
     const options = readOptions(input.options);
+    const [{ publish }, { formatCoverage }] = await Promise.all([import('../../publish/publish.js'), import('../../publish/coverage.js')]);
     const outcome = await publish(options, { stderr: context.stderr, signal: context.signal });
     await writeAll(context.stdout, input.options.json ? `${JSON.stringify(outcomeJson(outcome), null, 2)}\n` : formatCoverage(outcome.report));
     if (!outcome.files) return EXIT.ok;

@@ -22,7 +22,7 @@ export const seedCommand: CommandSpec = {
     }
     // webtorrent and the daemon are loaded only here: --help must not pay for them.
     const { runDaemon } = await import('../../seed/daemon.js');
-    await runDaemon(config, context.signal, (message) => context.stderr.write(terminalSafe(`apt-torrent seed: ${message}\n`)));
+    await runDaemon(config, context.signal, (message) => context.stderr.write(terminalSafe(`apt-torrent seed: ${message}\n`)), context.env);
     return EXIT.ok;
   },
 };

@@ -1,6 +1,5 @@
 import { AptTorrentError, EXIT } from '../../errors.js';
 import { DEFAULT_LISTEN, parseListen } from '../../serve/listen-address.js';
-import { startServer } from '../../serve/server.js';
 import type { CommandSpec } from '../command.js';
 import { terminalSafe } from '../../util/terminal-text.js';
 
@@ -32,6 +31,7 @@ export const serveCommand: CommandSpec = {
     if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) throw new AptTorrentError('E_USAGE', `--base-url ${baseUrl} is not an http(s) URL`, { hint: 'e.g. --base-url http://deb.example.org/debian/' });
 
     const log = (message: string) => context.stderr.write(terminalSafe(`apt-torrent serve: ${message}\n`));
+    const { startServer } = await import('../../serve/server.js');
     const server = await startServer({
       archiveRoot,
       listen,

@@ -1,12 +1,9 @@
-import type { Config } from '../../config/schema.js';
-import type { DownloadSummary } from '../../fetch/download-all.js';
-import type { Context, OptionSpec } from '../command.js';
-import { terminalSafe } from '../../util/terminal-text.js';
+import type { OptionSpec } from '../command.js';
 
 /** Options of every command that downloads. */
 export const fetchOptions: OptionSpec[] = [
-  { flags: '-q, --quiet', description: 'no progress output, only errors and the outcome' },
-  { flags: '--parallel <n>', description: 'files downloaded at the same time over HTTP (config http.parallel, default 16)', config: 'http.parallel' },
+  { flags: '-q, --quiet', description: 'no progress output, only errors and the outcome (passed on to apt-get as -q)' },
+  { flags: '--parallel <n>', description: 'HTTP connections for what BitTorrent leaves to the mirror (config http.parallel, default 16); files that come from the mirror alone follow APT\'s own Acquire::http settings', config: 'http.parallel' },
   ...routeOptions(),
 ];
 
@@ -20,17 +17,9 @@ export function routeOptions(): OptionSpec[] {
 
 export const noSeedOption: OptionSpec = { flags: '--no-seed', description: 'do not hand the files that came by torrent to the seeder' };
 
-export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer yes to apt-get\'s questions (passed on as -y)' };
+export const prefetchOption: OptionSpec = {
+  flags: '--prefetch',
+  description: 'the two-pass way: resolve with APT first, fetch every file with apt-torrent\'s own client (its progress, parallel HTTP connections), then run apt-get',
+};
 
-/**
- * After a successful apt-get run: record the verified manifest files for the
- * seeder, and tell a running daemon to take them now (else it takes them at
- * its next start). Loaded on use, like everything past argument parsing.
- */
-export async function handOverAfterInstall(context: Context, config: Config, summary: DownloadSummary | undefined): Promise<void> {
-  // Seeding is opt-in: with it off, nothing is even recorded for later.
-  if (!summary || summary.torrents.length === 0 || !config['seed.enabled']) return;
-  const { handOver, notifySeeder } = await import('../../seed/handover.js');
-  const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(terminalSafe(`W: ${message}\n`)));
-  if (recorded > 0) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(terminalSafe(`N: ${message}\n`)));
-}
+export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer yes to apt-get\'s questions (passed on as -y)' };

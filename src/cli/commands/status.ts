@@ -1,4 +1,3 @@
-import { Apt } from '../../apt/apt.js';
 import { loadConfig } from '../../config/load.js';
 import { AptTorrentError, EXIT } from '../../errors.js';
 import type { SeederState } from '../../switch/format.js';
@@ -27,7 +26,7 @@ export const statusCommand: CommandSpec = {
     const { switchStatus } = await import('../../switch/status.js');
     const { statusReport } = await import('../../switch/format.js');
     const [status, seeder] = await Promise.all([
-      switchStatus({ apt: new Apt(context.aptOptions, context.env), env: context.env, stateDir: config.stateDir }),
+      switchStatus({ apt: new (await import('../../apt/apt.js')).Apt(context.aptOptions, context.env), env: context.env, stateDir: config.stateDir }),
       probeSeeder(config['seed.socket']),
     ]);
     // JSON.stringify leaves C1 and bidi characters raw; as \u escapes they are the same JSON.

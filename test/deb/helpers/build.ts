@@ -10,7 +10,9 @@ const run = promisify(execFile);
 /** The repository (dist/test/deb/helpers/ is four levels down). */
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const VERSION: string = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
-export const DEB_NAME = `apt-torrent_${VERSION}_all.deb`;
+/** The Debian architecture build.sh names the package for: the building node's (its native addons are). */
+export const DEB_ARCH = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
+export const DEB_NAME = `apt-torrent_${VERSION}_${DEB_ARCH}.deb`;
 
 /** `npm run deb`'s script, writing the package into `outDir`; returns its path. */
 export async function buildDeb(outDir: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
