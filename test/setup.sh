@@ -2,7 +2,7 @@
 # Installs what the tests and the demo need on a fresh Debian machine (run as root).
 # Quick when everything is already there.
 set -euo pipefail
-needed=(apt-utils dpkg-dev nginx-light aria2 opentracker mktorrent transmission-cli groff man-db zsh fish tmux bash-completion xz-utils gnupg gpgv time util-linux python3 python3-jsonschema python3-apt openssl lintian debootstrap)
+needed=(apt-utils iproute2 dpkg-dev nginx-light aria2 opentracker mktorrent transmission-cli groff man-db zsh fish tmux bash-completion xz-utils gnupg gpgv time util-linux python3 python3-jsonschema python3-apt openssl lintian debootstrap)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -13,6 +13,7 @@ import { removeStaleTemporaries } from '../util/atomic-write.js';
 import { acquireLock } from '../util/lock.js';
 import { formatBytes } from '../util/size.js';
 import { listenControl } from './control-server.js';
+import { Discovery } from './discovery.js';
 import { ingestPending } from './ingest.js';
 import type { Request, Response } from './protocol.js';
 import { Seeder } from './seeder.js';
@@ -25,7 +26,8 @@ import { sensorsFromEnv, UploadWatch } from './upload-watch.js';
 /** Every so often the daemon looks for files recorded while it could not be told (restarting, say). */
 const PENDING_EVERY_MS = 30_000;
 const SAVE_EVERY_MS = 30_000;
-const ROTATE_MS = 10 * 60_000;
+/** An awake torrent no peer wanted this long goes back to sleep (its file closed). */
+const SLEEP_AFTER_MS = 60_000;
 
 export async function runDaemon(config: Config, signal: AbortSignal, log: (message: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const stateDir = config.stateDir;
@@ -46,25 +48,33 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     const state = await readState(statePath);
     if (state.problem) log(`${state.problem}; rebuilt from the store: ${listing.entries.length} file(s), their upload counters start again from 0`);
 
+    // The daemon's own listener takes every peer and hands each to webtorrent once its torrent is awake;
+    // it also announces (trackers, LAN) itself, so webtorrent does neither. uTP needs webtorrent's listener: TCP only.
     const client = await TorrentClient.open({
-      port: config['seed.listenPort'],
+      port: 0,
+      handover: true,
+      tracker: false,
       dht: config['torrent.dht'],
-      lsd: config['torrent.lsd'],
-      utp: config['torrent.utp'],
+      lsd: false,
+      utp: false,
       uploadLimit: config['seed.uploadLimit'] > 0 ? config['seed.uploadLimit'] : -1,
       maxConns: config['seed.maxPeers'],
-    }).catch((error: Error) => {
-      throw new AptTorrentError('E_SEED_SOCKET', `cannot listen for peers on port ${config['seed.listenPort']}: ${error.message}`, { hint: 'another program uses the port: set seed.listenPort to another one (0: any free port)', cause: error });
     });
     client.onError((error) => log(`BitTorrent: ${error.message}`));
     cleanups.push(() => client.destroy());
+    const discovery = await Discovery.listen({ port: config['seed.listenPort'], lsd: config['torrent.lsd'], maxPeers: config['seed.maxPeers'], client, log }).catch((error: Error) => {
+      throw new AptTorrentError('E_SEED_SOCKET', `cannot listen for peers on port ${config['seed.listenPort']}: ${error.message}`, { hint: 'another program uses the port: set seed.listenPort to another one (0: any free port)', cause: error });
+    });
+    client.advertisePort(discovery.port);
+    cleanups.push(() => discovery.close());
 
     const seeder = new Seeder({
       client,
       store,
       targets: { ratio: config['seed.ratio'], seedTime: config['seed.seedTime'] },
-      maxActive: config['seed.maxActive'],
-      rotateMs: ROTATE_MS,
+      maxAwake: config['seed.maxActive'],
+      sleepAfterMs: SLEEP_AFTER_MS,
+      availability: discovery,
       trackers: config['torrent.trackers'],
       log,
       save: (counters) => writeState(statePath, counters),
@@ -75,7 +85,8 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
     await watch.check();
     watch.start();
     cleanups.push(() => watch.stop());
-    for (const facts of listing.entries) seeder.add(facts, state.counters.get(facts.infoHash));
+    await discovery.start(seeder, (infoHash) => seeder.uploaded(infoHash));
+    for (const facts of listing.entries) seeder.add(facts, state.counters.get(facts.infoHash), { atStart: true });
     // A state file rebuilt (or first written) now, so a corrupt one is not reported again at the next start.
     if (state.problem || listing.problems.length > 0) await seeder.flush();
     cleanups.push(() => seeder.close());
@@ -125,7 +136,7 @@ export async function runDaemon(config: Config, signal: AbortSignal, log: (messa
       await ingesting;
     });
     const total = seeder.budgetViews().reduce((sum, view) => sum + view.size, 0);
-    log(`seeding ${seeder.budgetViews().length} file(s), ${formatBytes(total)}; peers on port ${client.port}; control socket ${config['seed.socket']}`);
+    log(`seeding ${seeder.budgetViews().length} file(s), ${formatBytes(total)}; peers on port ${discovery.port}${config['torrent.lsd'] ? ' and the LAN (LSD)' : ''}; control socket ${config['seed.socket']}`);
 
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

@@ -1,6 +1,6 @@
 /**
  * The seeder's decisions, pure: when a torrent has given enough (idle),
- * which torrents hold the seed.maxActive slots, what a new file may push out
+ * which torrents are awake (loaded in the BitTorrent client), what a new file may push out
  * of the disk budget, and which torrents a command names.
  */
 import type { SeedCounters, SeedFacts } from './entry.js';
@@ -24,57 +24,44 @@ export function targetMet(counters: SeedCounters, size: number, targets: Targets
   return (targets.ratio > 0 && uploaded >= targets.ratio * size) || (targets.seedTime > 0 && seconds >= targets.seedTime);
 }
 
-export function stateOf(counters: SeedCounters, verified: boolean, active: boolean): SeedState {
+/** A verified torrent that is neither paused nor idle is seeding: announced, and served to any peer that asks, asleep or awake. */
+export function stateOf(counters: SeedCounters, verified: boolean): SeedState {
   if (counters.paused) return 'paused';
   if (!verified) return 'checking';
   if (counters.idle) return 'idle';
-  return active ? 'seeding' : 'queued';
+  return 'seeding';
 }
 
-/** One torrent as the scheduler sees it. */
-export interface SlotView {
+/** An awake torrent (loaded in the BitTorrent client) as the waking policy sees it. */
+export interface AwakeView {
   infoHash: string;
   /** Verified, not paused, not idle. */
   eligible: boolean;
-  active: boolean;
-  /** Active: when it last had a peer (or started). Waiting: when it started waiting. */
+  peers: number;
+  /** When it last had a peer (or woke). */
   since: number;
 }
 
-export interface Schedule {
-  start: string[];
-  stop: string[];
+/**
+ * The awake torrents to put back to sleep now: those no longer available
+ * (paused, idle) and those no peer has wanted for `sleepAfterMs`. Asleep, a
+ * torrent costs no file descriptor and almost no memory, and is still
+ * announced: the next peer that asks for it wakes it again.
+ */
+export function sleepers(views: readonly AwakeView[], options: { sleepAfterMs: number; now: number }): string[] {
+  return views.filter((view) => !view.eligible || (view.peers === 0 && options.now - view.since >= options.sleepAfterMs)).map((view) => view.infoHash);
 }
 
 /**
- * Who holds the seed.maxActive slots. Active torrents keep their slot while
- * peers come; one that no peer wanted for `rotateMs` gives it to a torrent
- * that waits, longest waiting first. So hundreds of seeded files cost the
- * memory and descriptors of `maxActive`, and each still gets its turn.
+ * Room to wake one more torrent under seed.maxActive: at once, by putting
+ * to sleep the awake torrent without peers that has waited longest, or none
+ * (every awake torrent serves peers: the newcomer is turned away, and its
+ * peer tries again later, as peers do).
  */
-export function schedule(views: readonly SlotView[], options: { maxActive: number; rotateMs: number; now: number }): Schedule {
-  const stop = views.filter((view) => view.active && !view.eligible).map((view) => view.infoHash);
-  const kept = views.filter((view) => view.active && view.eligible);
-  const waiting = views.filter((view) => !view.active && view.eligible).sort((a, b) => a.since - b.since);
-  const unwanted = kept.filter((view) => options.now - view.since >= options.rotateMs).sort((a, b) => a.since - b.since);
-  // Over the limit (it was lowered): the least wanted go first.
-  const over = Math.max(0, kept.length - options.maxActive);
-  const overflow = [...unwanted, ...kept.filter((view) => !unwanted.includes(view))].slice(0, over);
-  stop.push(...overflow.map((view) => view.infoHash));
-  let free = options.maxActive - (kept.length - overflow.length);
-  const start: string[] = [];
-  for (const view of waiting) {
-    if (free > 0) {
-      start.push(view.infoHash);
-      free -= 1;
-      continue;
-    }
-    const yielding = unwanted.find((candidate) => !stop.includes(candidate.infoHash));
-    if (!yielding) break;
-    stop.push(yielding.infoHash);
-    start.push(view.infoHash);
-  }
-  return { start, stop };
+export function makeRoom(views: readonly AwakeView[], maxAwake: number): { ok: true; evict?: string } | { ok: false } {
+  if (views.length < maxAwake) return { ok: true };
+  const candidate = views.filter((view) => view.peers === 0).sort((a, b) => a.since - b.since)[0];
+  return candidate ? { ok: true, evict: candidate.infoHash } : { ok: false };
 }
 
 /** A stored file as the disk budget sees it. */

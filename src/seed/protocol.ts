@@ -37,8 +37,8 @@ export interface TorrentView {
 /** Why uploads are paused for the whole machine: a metered default route, or running on battery. */
 export type PauseReason = 'metered' | 'battery';
 
-/** `queued`: verified and wanted, waiting for one of the seed.maxActive slots. */
-export type SeedState = 'checking' | 'seeding' | 'queued' | 'paused' | 'idle';
+/** `seeding`: verified, announced and served to peers that ask (loaded in the BitTorrent client only while one does). */
+export type SeedState = 'checking' | 'seeding' | 'paused' | 'idle';
 
 /** Commands that change torrents, named by package (`pkg`, `pkg=version`) or infohash. */
 export type ChangeCommand = 'pause' | 'resume' | 'stop';

@@ -3,18 +3,31 @@ import type { SeedCounters, SeedFacts } from './entry.js';
 import { stateOf } from './policy.js';
 import type { TorrentView } from './protocol.js';
 
+/** Told when a file becomes available to peers (announce it) and when it stops being. */
+export interface Availability {
+  /** `soon`: announce at once (resumed, or added while running); otherwise spread over the start-up. */
+  up(facts: SeedFacts, trackers: readonly string[], soon: boolean): void;
+  down(infoHash: string): void;
+}
+
 /**
  * One file in the seeder: its facts, its counters, and its torrent while it
- * holds an active slot. Counting what the torrent uploaded into the counters
+ * is awake (loaded in the BitTorrent client because a peer wanted it). Counting what the torrent uploaded into the counters
  * happens here, so a torrent's bytes are counted once whether it runs on,
  * is paused or is stopped.
  */
 export class SeededFile {
   /** The .torrent rebuilt from the verified file; undefined until then. */
   torrentFile?: Buffer;
+  /** The manifest's trackers and torrent.trackers together; set with torrentFile. */
+  trackers: string[] = [];
   torrent?: TorrentHandle;
-  /** Active: when a peer was last connected (or it started). Waiting: since when. */
+  /** Awake: when a peer was last connected (or it woke). */
   since: number;
+  /** Announced as available (to trackers and the LAN). */
+  announced = false;
+  /** Taken in at start-up: its first announces are spread, not sent at once. */
+  spread = false;
   /** After a torrent error, not started again before this time. */
   retryAt = 0;
   /** The torrent's upload count already added to the counters. */
@@ -30,6 +43,27 @@ export class SeededFile {
 
   get verified(): boolean {
     return this.torrentFile !== undefined;
+  }
+
+  /** Verified, not paused, not idle: announced, and woken for any peer that asks (while uploads are not held). */
+  get eligible(): boolean {
+    return this.verified && !this.counters.paused && !this.counters.idle;
+  }
+
+  /**
+   * Tell `availability` when the file became available or stopped being
+   * since the last call; `open`: uploads are not paused for the whole machine.
+   */
+  tell(availability: Availability, open: boolean): void {
+    const available = this.eligible && open;
+    if (available && !this.announced) {
+      this.announced = true;
+      availability.up(this.facts, this.trackers, !this.spread);
+      this.spread = false;
+    } else if (!available && this.announced) {
+      this.announced = false;
+      availability.down(this.facts.infoHash);
+    }
   }
 
   /** Add what the torrent uploaded since the last count, noting when; true when the counters changed. */
@@ -73,7 +107,7 @@ export class SeededFile {
       uploaded,
       ratio: Number((uploaded / facts.size).toFixed(3)),
       peers: this.torrent?.peers() ?? 0,
-      state: stateOf(counters, this.verified, this.torrent !== undefined),
+      state: stateOf(counters, this.verified),
       seedSeconds: Math.round(counters.seedSeconds),
       addedAt: facts.addedAt,
       ...(counters.lastServed ? { lastServed: counters.lastServed } : {}),

@@ -1,17 +1,18 @@
 /**
- * The seeder's heart: the seeded files (seeded-file.ts), their counters and
- * their torrents in one BitTorrent client. Decisions come from policy.ts;
- * files and paths from store.ts; this class applies them once a second
- * (`tick`) and on commands.
+ * The seeder's heart: the seeded files (seeded-file.ts), their counters and torrents. Every
+ * available file is announced (through `availability`) while it sleeps outside the BitTorrent
+ * client; a peer that asks wakes it (`wake`); unwanted, it sleeps again. Decisions come from
+ * policy.ts, paths from store.ts; this class applies them once a second (`tick`) and on commands.
  */
 import { AptTorrentError } from '../errors.js';
 import type { TorrentClient } from '../torrent/client.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import { formatBytes } from '../util/size.js';
+import { CheckQueue } from './check-queue.js';
 import { freshCounters, label, type SeedCounters, type SeedFacts } from './entry.js';
-import { matchTargets, schedule, targetMet, type BudgetView, type Targets } from './policy.js';
+import { makeRoom, matchTargets, sleepers, targetMet, type AwakeView, type BudgetView, type Targets } from './policy.js';
 import type { ChangeCommand, RemovedView, TorrentView } from './protocol.js';
-import { SeededFile } from './seeded-file.js';
+import { SeededFile, type Availability } from './seeded-file.js';
 import { checkInsideStore, dataDir, dataPath, removeFromStore } from './store.js';
 import { heldView, type PauseReason } from './upload-gate.js';
 import { verifyStored } from './verify.js';
@@ -20,9 +21,12 @@ export interface SeederOptions {
   client: TorrentClient;
   store: string;
   targets: Targets;
-  maxActive: number;
-  /** An active torrent no peer wanted this long gives its slot to one that waits. */
-  rotateMs: number;
+  /** Most torrents awake (loaded in the BitTorrent client) at once: seed.maxActive. */
+  maxAwake: number;
+  /** An awake torrent no peer wanted this long goes back to sleep. */
+  sleepAfterMs: number;
+  /** Told when a file becomes available to peers (announce it) and when it stops being. */
+  availability?: Availability;
   /** Trackers announced to besides each torrent's own (config torrent.trackers). */
   trackers: readonly string[];
   log(message: string): void;
@@ -33,11 +37,12 @@ export interface SeederOptions {
 }
 
 const RETRY_MS = 60_000;
+/** How long webtorrent may take to open a woken torrent before its peer is turned away. */
+const READY_MS = 10_000;
 
 export class Seeder {
   private readonly entries = new Map<string, SeededFile>();
-  private readonly checkQueue: string[] = [];
-  private checking = false;
+  private readonly checks = new CheckQueue((infoHash) => this.checkOne(infoHash), () => this.tick());
   private lastTick: number;
   private dirty = false;
   private lastSave = 0;
@@ -45,7 +50,7 @@ export class Seeder {
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
-  /** Uploads paused for the whole machine (metered link, battery): no torrent runs while this is not empty. */
+  /** Uploads paused for the whole machine (metered link, battery): nothing announced or awake while not empty. */
   private hold: PauseReason[] = [];
 
   constructor(private readonly options: SeederOptions) {
@@ -54,12 +59,13 @@ export class Seeder {
   }
 
   /** Take a stored file in; it is checked (re-hashed) before it is seeded. */
-  add(facts: SeedFacts, counters: SeedCounters = freshCounters()): void {
+  add(facts: SeedFacts, counters: SeedCounters = freshCounters(), options: { atStart?: boolean } = {}): void {
     if (this.entries.has(facts.infoHash)) return;
-    this.entries.set(facts.infoHash, new SeededFile(facts, counters, this.now()));
-    this.checkQueue.push(facts.infoHash);
+    const entry = new SeededFile(facts, counters, this.now());
+    entry.spread = options.atStart === true;
+    this.entries.set(facts.infoHash, entry);
+    this.checks.push(facts.infoHash);
     this.dirty = true;
-    void this.checkNext();
   }
 
   has(infoHash: string): boolean {
@@ -122,10 +128,7 @@ export class Seeder {
     return [...this.hold];
   }
 
-  /**
-   * Pause every upload for these reasons (empty: resume). Running torrents
-   * stop at once; the scheduler starts none until the reasons are gone.
-   */
+  /** Pause every upload for these reasons (empty: resume): awake torrents sleep, none is announced or woken meanwhile. */
   setUploadsPaused(reasons: readonly PauseReason[]): Promise<void> {
     return this.exclusive(async () => {
       this.hold = [...reasons];
@@ -138,12 +141,40 @@ export class Seeder {
     return this.exclusive(() => this.removeNow(infoHash, why));
   }
 
-  /**
-   * Once a second: count uploads and time, put torrents that met their
-   * target to idle, hand out the active slots, save when due.
-   */
+  /** Once a second: count uploads and time, idle what met its target, sleep the unwanted, tell the announcers, save. */
   tick(): Promise<void> {
     return this.exclusive(() => this.tickNow());
+  }
+
+  /**
+   * A peer asks for this torrent: wake it (loaded in the BitTorrent client,
+   * its file opened) if it is available and there is room under maxAwake.
+   * Resolves with the torrent ready for the peer, or undefined: turn it away.
+   */
+  wake(infoHash: string): Promise<TorrentHandle | undefined> {
+    return this.exclusive(async () => {
+      const entry = this.entries.get(infoHash);
+      if (!entry || !entry.eligible || this.hold.length > 0 || this.closed || entry.retryAt > this.now()) return undefined;
+      if (!entry.torrent) {
+        const room = makeRoom(this.awakeViews(), this.options.maxAwake);
+        if (!room.ok) return undefined;
+        if (room.evict) await this.detach(this.entries.get(room.evict)!);
+        await this.attach(entry);
+      }
+      const torrent = entry.torrent;
+      entry.since = this.now();
+      const ready = await torrent?.ready(READY_MS).then(() => true, () => false);
+      return ready && entry.torrent === torrent ? torrent : undefined;
+    });
+  }
+
+  private awakeViews(): AwakeView[] {
+    return [...this.entries.values()].filter((entry) => entry.torrent).map((entry) => ({ infoHash: entry.facts.infoHash, eligible: entry.eligible && this.hold.length === 0, peers: entry.torrent!.peers(), since: entry.since }));
+  }
+
+  /** What this file has uploaded, counted or not yet. */
+  uploaded(infoHash: string): number {
+    return this.entries.get(infoHash)?.view().uploaded ?? 0;
   }
 
   /** Stop every torrent and save. */
@@ -168,8 +199,8 @@ export class Seeder {
     if (!entry) return undefined;
     await this.detach(entry);
     this.entries.delete(infoHash);
-    const index = this.checkQueue.indexOf(infoHash);
-    if (index >= 0) this.checkQueue.splice(index, 1);
+    if (entry.announced) this.options.availability?.down(infoHash);
+    this.checks.drop(infoHash);
     const freed = await removeFromStore(this.options.store, entry.facts);
     this.dirty = true;
     this.options.log(`${label(entry.facts)}: removed from the store (${why}; ${formatBytes(freed)} freed)`);
@@ -182,31 +213,21 @@ export class Seeder {
     const elapsed = Math.max(0, (now - this.lastTick) / 1000);
     this.lastTick = now;
     for (const entry of this.entries.values()) {
-      if (!entry.torrent) continue;
-      this.count(entry);
+      if (entry.torrent) {
+        this.count(entry);
+        if (entry.torrent.peers() > 0) entry.since = now;
+      }
+      // Asleep or awake, an available file is seeded: announced, and served to whoever asks.
+      if (!entry.eligible || this.hold.length > 0) continue;
       entry.counters.seedSeconds += elapsed;
-      if (entry.torrent.peers() > 0) entry.since = now;
-      if (!entry.counters.idle && targetMet(entry.counters, entry.facts.size, this.options.targets)) {
+      if (targetMet(entry.counters, entry.facts.size, this.options.targets)) {
         entry.counters.idle = true;
         this.dirty = true;
         this.options.log(`${label(entry.facts)}: idle (uploaded ${formatBytes(entry.counters.uploaded)}, ratio ${(entry.counters.uploaded / entry.facts.size).toFixed(2)}, seeded ${Math.round(entry.counters.seedSeconds)} s: target met)`);
       }
     }
-    const plan = schedule(
-      [...this.entries.values()].map((entry) => ({
-        infoHash: entry.facts.infoHash,
-        eligible: entry.verified && !entry.counters.paused && !entry.counters.idle && entry.retryAt <= now && this.hold.length === 0,
-        active: entry.torrent !== undefined,
-        since: entry.since,
-      })),
-      { maxActive: this.options.maxActive, rotateMs: this.options.rotateMs, now },
-    );
-    for (const infoHash of plan.stop) {
-      const entry = this.entries.get(infoHash)!;
-      await this.detach(entry);
-      entry.since = now;
-    }
-    for (const infoHash of plan.start) await this.attach(this.entries.get(infoHash)!);
+    for (const infoHash of sleepers(this.awakeViews(), { sleepAfterMs: this.options.sleepAfterMs, now })) await this.detach(this.entries.get(infoHash)!);
+    if (this.options.availability) for (const entry of this.entries.values()) entry.tell(this.options.availability, this.hold.length === 0);
     if (this.dirty && now - this.lastSave >= this.options.saveEveryMs) await this.flush();
   }
 
@@ -242,7 +263,7 @@ export class Seeder {
     };
     let torrent: TorrentHandle;
     try {
-      // Verified by checkNext just now: the client seeds it without reading it again.
+      // Verified by checkOne: the client seeds it without reading it again.
       torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash));
     } catch (error) {
       failed(error as Error);
@@ -261,26 +282,17 @@ export class Seeder {
     if (await entry.detach()) this.dirty = true;
   }
 
-  /** Re-hash queued files one at a time: a file is seeded only once its SHA256 and infohash are proved again. */
-  private async checkNext(): Promise<void> {
-    if (this.checking) return;
-    this.checking = true;
+  /** Re-hash a queued file: it is seeded only once its SHA256 and infohash are proved again. */
+  private async checkOne(infoHash: string): Promise<void> {
+    const entry = this.entries.get(infoHash);
+    if (!entry || this.closed) return;
     try {
-      for (let infoHash = this.checkQueue.shift(); infoHash; infoHash = this.checkQueue.shift()) {
-        const entry = this.entries.get(infoHash);
-        if (!entry || this.closed) continue;
-        try {
-          await checkInsideStore(this.options.store, entry.facts);
-          const trackers = [...new Set([...entry.facts.trackers, ...this.options.trackers])];
-          entry.torrentFile = await verifyStored(dataPath(this.options.store, entry.facts), entry.facts, trackers);
-          entry.since = this.now();
-        } catch (error) {
-          if (this.entries.has(infoHash)) await this.remove(infoHash, `it failed its check: ${(error as Error).message}`);
-        }
-      }
-    } finally {
-      this.checking = false;
+      await checkInsideStore(this.options.store, entry.facts);
+      entry.trackers = [...new Set([...entry.facts.trackers, ...this.options.trackers])];
+      entry.torrentFile = await verifyStored(dataPath(this.options.store, entry.facts), entry.facts, entry.trackers);
+      entry.since = this.now();
+    } catch (error) {
+      if (this.entries.has(infoHash)) await this.remove(infoHash, `it failed its check: ${(error as Error).message}`);
     }
-    await this.tick();
   }
 }

@@ -6,7 +6,7 @@ import { formatBytes } from '../util/size.js';
 import type { PauseReason, SeedState, TorrentView } from './protocol.js';
 import { stateLabel } from './upload-gate.js';
 
-export const SEED_STATES: readonly SeedState[] = ['seeding', 'queued', 'checking', 'paused', 'idle'];
+export const SEED_STATES: readonly SeedState[] = ['seeding', 'checking', 'paused', 'idle'];
 
 export interface PackageStats {
   package: string;

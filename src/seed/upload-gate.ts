@@ -92,7 +92,7 @@ export function pauseReasons(readings: { metered: boolean; battery: boolean }, c
 
 /** A running or waiting torrent shown as paused while uploads are paused, with why; others as they are. */
 export function heldView(view: TorrentView, reasons: readonly PauseReason[]): TorrentView {
-  const held: SeedState[] = ['seeding', 'queued'];
+  const held: SeedState[] = ['seeding'];
   if (reasons.length === 0 || !held.includes(view.state)) return view;
   return { ...view, state: 'paused', pausedFor: [...reasons] };
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type WebTorrent from 'webtorrent';
 import { AddressSet } from './address-set.js';
 import { harden, register } from './harden.js';
@@ -15,6 +16,14 @@ export interface TorrentClientOptions {
   downloadLimit?: number;
   uploadLimit?: number;
   maxConns?: number;
+  /**
+   * Incoming connections are accepted elsewhere and handed over (`accept`):
+   * webtorrent's own listener is closed, and the other listener's port is
+   * set with `advertisePort`. The seeding daemon's way.
+   */
+  handover?: boolean;
+  /** Announce to trackers (default true); false when the caller announces itself. */
+  tracker?: boolean;
 }
 
 /**
@@ -41,6 +50,7 @@ export async function createTorrentClient(options: TorrentClientOptions): Promis
     downloadLimit: options.downloadLimit ?? -1,
     uploadLimit: options.uploadLimit ?? -1,
     maxConns: options.maxConns,
+    ...(options.tracker === false ? { tracker: false } : {}),
   });
   // Not webtorrent's blocklist (an IPSet that reads IPv6 and IPv4-mapped addresses as unrelated numbers).
   client.blocked = new AddressSet();
@@ -50,6 +60,11 @@ export async function createTorrentClient(options: TorrentClientOptions): Promis
     client.once('listening', () => resolve());
     client.once('error', reject);
   });
+  if (options.handover) {
+    // Connections come through accept(); the pool's server, on a random port of every interface, would be a second door.
+    const pool = (client as unknown as { _connPool?: { tcpServer?: { close(): void } } })._connPool;
+    pool?.tcpServer?.close();
+  }
   return client;
 }
 
@@ -64,6 +79,37 @@ export class TorrentClient {
   /** The port peers reach this client on. */
   get port(): number {
     return this.client.torrentPort;
+  }
+
+  /** With `handover`: the port of the listener that hands connections over, which DHT tells peers. */
+  advertisePort(port: number): void {
+    this.client.torrentPort = port;
+  }
+
+  /** This client's peer id (hex), for announces made outside webtorrent. */
+  get peerId(): string {
+    return this.client.peerId;
+  }
+
+  /** A peer shut out for breaking the wire's limits or sending bad pieces. */
+  isBlocked(address: string): boolean {
+    return this.client.blocked?.contains(address) ?? false;
+  }
+
+  /**
+   * Hand over an incoming connection whose handshake head (`head`, read off
+   * the socket already) named a torrent this client has: the bytes go back in
+   * front of the stream and webtorrent's connection pool takes it as if it
+   * had accepted it (the bans of peer-bans.ts apply there too).
+   */
+  accept(socket: Socket, head: Buffer): void {
+    const pool = (this.client as unknown as { _connPool?: { _onConnection(conn: Socket, type: string): void } })._connPool;
+    if (!pool) {
+      socket.destroy();
+      return;
+    }
+    socket.unshift(head);
+    pool._onConnection(socket, 'tcp');
   }
 
   /** Errors of the client itself (its sockets), not of one torrent. */

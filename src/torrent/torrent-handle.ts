@@ -68,6 +68,32 @@ export class TorrentHandle {
     return this.torrent.wires.length;
   }
 
+  /** Connect out to a peer (`ip:port`) learned outside webtorrent, from a tracker answer say. */
+  addPeer(address: string): void {
+    if (!this.torrent.destroyed) this.torrent.addPeer(address);
+  }
+
+  /**
+   * Resolves once webtorrent has read the torrent and opened its file, so
+   * peers handed over find it; rejects on its error or after `timeoutMs`.
+   */
+  ready(timeoutMs: number): Promise<void> {
+    if (this.torrent.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.torrent.off('ready', onReady);
+        this.torrent.off('error', done);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => done();
+      const timer = setTimeout(() => done(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
+      this.torrent.once('ready', onReady);
+      this.torrent.once('error', done);
+    });
+  }
+
   /** Let the mirror in as web seed: pieces by HTTP Range requests, beside the peers. */
   addWebSeed(url: string): void {
     this.torrent.addWebSeed(url);

@@ -94,6 +94,7 @@ declare module 'webtorrent' {
     constructor(options?: ClientOptions);
     torrents: Torrent[];
     torrentPort: number;
+    peerId: string;
     listening: boolean;
     blocked?: IPSet;
     add(torrent: Uint8Array | string, options?: AddOptions, onTorrent?: (torrent: Torrent) => void): Torrent;

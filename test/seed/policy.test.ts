@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { freshCounters } from '../../src/seed/entry.js';
-import { admit, matchTargets, schedule, stateOf, targetMet, type SlotView } from '../../src/seed/policy.js';
+import { admit, makeRoom, matchTargets, sleepers, stateOf, targetMet, type AwakeView } from '../../src/seed/policy.js';
 
 const counters = (changes: Partial<ReturnType<typeof freshCounters>> = {}) => ({ ...freshCounters(), ...changes });
 
@@ -16,37 +16,36 @@ describe('targets', () => {
     assert.equal(targetMet(counters({ uploaded: 40, base: { uploaded: 20, seedSeconds: 0 } }), 10, { ratio: 2, seedTime: 0 }), true);
   });
 
-  it('names the state: paused over all, then checking, idle, seeding or queued', () => {
-    assert.equal(stateOf(counters({ paused: true, idle: true }), false, false), 'paused');
-    assert.equal(stateOf(counters(), false, false), 'checking');
-    assert.equal(stateOf(counters({ idle: true }), true, false), 'idle');
-    assert.equal(stateOf(counters(), true, true), 'seeding');
-    assert.equal(stateOf(counters(), true, false), 'queued');
+  it('names the state: paused over all, then checking, idle, else seeding (asleep or awake)', () => {
+    assert.equal(stateOf(counters({ paused: true, idle: true }), false), 'paused');
+    assert.equal(stateOf(counters(), false), 'checking');
+    assert.equal(stateOf(counters({ idle: true }), true), 'idle');
+    assert.equal(stateOf(counters(), true), 'seeding');
   });
 });
 
-describe('schedule', () => {
-  const view = (infoHash: string, active: boolean, since: number, eligible = true): SlotView => ({ infoHash, active, since, eligible });
-  const knobs = { maxActive: 2, rotateMs: 1000, now: 10_000 };
+describe('waking and sleeping', () => {
+  const view = (infoHash: string, peers: number, since: number, eligible = true): AwakeView => ({ infoHash, peers, since, eligible });
+  const knobs = { sleepAfterMs: 1000, now: 10_000 };
 
-  it('fills free slots, longest waiting first', () => {
-    assert.deepEqual(schedule([view('a', false, 5), view('b', false, 1), view('c', false, 3)], knobs), { start: ['b', 'c'], stop: [] });
+  it('puts to sleep what is no longer eligible (paused, idle), peers or not', () => {
+    assert.deepEqual(sleepers([view('a', 3, 9_999, false), view('b', 0, 9_999)], knobs), ['a']);
   });
 
-  it('stops what is no longer eligible (paused, idle)', () => {
-    assert.deepEqual(schedule([view('a', true, 9_900, false), view('b', false, 1)], knobs), { start: ['b'], stop: ['a'] });
+  it('puts to sleep what no peer wanted for sleepAfterMs, and keeps the rest', () => {
+    assert.deepEqual(sleepers([view('busy', 2, 1), view('unwanted', 0, 9_000), view('recent', 0, 9_500)], knobs), ['unwanted']);
   });
 
-  it('keeps wanted torrents; one no peer wanted for rotateMs gives its slot to one that waits', () => {
-    const views = [view('busy', true, 9_900), view('unwanted', true, 8_000), view('waiting', false, 100)];
-    assert.deepEqual(schedule(views, knobs), { start: ['waiting'], stop: ['unwanted'] });
-    assert.deepEqual(schedule([view('busy', true, 9_900), view('recent', true, 9_500), view('waiting', false, 100)], knobs), { start: [], stop: [] });
+  it('wakes at once below maxAwake', () => {
+    assert.deepEqual(makeRoom([view('a', 1, 5)], 2), { ok: true });
   });
 
-  it('gives back slots when maxActive is lowered', () => {
-    const result = schedule([view('a', true, 9_999), view('b', true, 1), view('c', true, 9_998)], { ...knobs, maxActive: 1 });
-    assert.equal(result.stop.length, 2);
-    assert.ok(result.stop.includes('b'));
+  it('at maxAwake, makes room by putting to sleep the peerless torrent that waited longest', () => {
+    assert.deepEqual(makeRoom([view('busy', 2, 1), view('old', 0, 5), view('new', 0, 9)], 3), { ok: true, evict: 'old' });
+  });
+
+  it('turns the newcomer away when every awake torrent serves peers', () => {
+    assert.deepEqual(makeRoom([view('a', 1, 1), view('b', 4, 2)], 2), { ok: false });
   });
 });
 

@@ -23,7 +23,7 @@ describe('seeding stats', () => {
     const stats = seedingStats(torrents, ['battery']);
     assert.deepEqual(stats.totals, {
       files: 3, size: 16 * MiB, uploaded: 28 * MiB, ratio: 1.75, peers: 3,
-      states: { seeding: 1, queued: 0, checking: 0, paused: 1, idle: 1 },
+      states: { seeding: 1, checking: 0, paused: 1, idle: 1 },
       lastServed: '2026-12-01T11:59:50.000Z',
     });
     assert.deepEqual(stats.uploadsPaused, ['battery']);
@@ -33,7 +33,7 @@ describe('seeding stats', () => {
       ['oldthing', 12 * MiB, 2, 0, 'idle', '2026-11-28T09:00:00.000Z'],
     ]);
     assert.deepEqual(stats.packages[1]!.pausedFor, ['battery']);
-    assert.deepEqual(seedingStats([], []).totals, { files: 0, size: 0, uploaded: 0, ratio: 0, peers: 0, states: { seeding: 0, queued: 0, checking: 0, paused: 0, idle: 0 } });
+    assert.deepEqual(seedingStats([], []).totals, { files: 0, size: 0, uploaded: 0, ratio: 0, peers: 0, states: { seeding: 0, checking: 0, paused: 0, idle: 0 } });
   });
 
   it('the table says whether uploads run, each file with its state and when it was last served, and the totals', () => {

@@ -111,8 +111,8 @@ describe('a torrent\'s view while uploads are paused', () => {
     package: 'bigdata', version: '1.0', architecture: 'all', infoHash: 'a'.repeat(40), name: 'bigdata.deb', size: 10, uploaded: 0, ratio: 0, peers: 0, state, seedSeconds: 0, addedAt: '',
   });
 
-  it('seeding and queued show as paused with why; checking, idle and paused by the user stay as they are', () => {
-    assert.deepEqual(heldView(view('queued'), ['battery']), { ...view('queued'), state: 'paused', pausedFor: ['battery'] });
+  it('seeding shows as paused with why; checking, idle and paused by the user stay as they are', () => {
+    assert.deepEqual(heldView(view('seeding'), ['battery']), { ...view('seeding'), state: 'paused', pausedFor: ['battery'] });
     assert.equal(heldView(view('seeding'), ['metered', 'battery']).state, 'paused');
     for (const state of ['checking', 'idle', 'paused'] as const) assert.deepEqual(heldView(view(state), ['battery']), view(state));
     assert.deepEqual(heldView(view('seeding'), []), view('seeding'));

@@ -17,7 +17,7 @@ const list: CommandSpec = {
     { flags: '--names', description: 'print only the seeded package names, one per line (for shell completion)' },
   ],
   help: [
-    'States: checking (being re-hashed), seeding, queued (waiting for one of seed.maxActive slots), paused (by `seeding pause`),',
+    'States: checking (being re-hashed), seeding (announced and served to peers that ask), paused (by `seeding pause`),',
     'paused (metered) or paused (battery) (uploads paused for the whole machine: seed.pauseOnMetered, seed.pauseOnBattery),',
     'idle (ratio or time target met).',
   ].join('\n'),
