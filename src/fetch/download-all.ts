@@ -94,6 +94,8 @@ async function downloadInto(
     options.events.failed(file, failure);
   };
   let torrentsLeft = torrentQueue.length;
+  // The clock plain HTTP would run on for these files: APT fetches them one after the other from now.
+  const plainHttp = { startedMs: Date.now(), bytes: torrentQueue.reduce((sum, file) => sum + file.size, 0) };
 
   // The pool stops at an abort; what that means is decided below, once all have settled.
   const unlessAborted = (error: unknown) => {
@@ -161,6 +163,7 @@ async function downloadInto(
           peerWaitMs: options.torrent.peerWaitMs,
           webSeedDelayMs: options.torrent.webSeedDelayMs,
           minPeerRate: options.torrent.minPeerRate,
+          plainHttp,
           events: options.events,
         });
         summary.files += 1;
