@@ -2,13 +2,13 @@ import type { HttpOptions } from './http.js';
 import { fillRanges } from './range-fill.js';
 
 /** How long the probe reads: long enough to see the rate one connection keeps up. */
-export const PROBE_MS = 3000;
+export const PROBE_MS = 2500;
 /** The start of a transfer is left out of the rate: bursts (nginx sends a second's worth at once) and slow start. */
 const WARM_UP_MS = 1000;
 
 export interface ProbeResult {
-  /** Bytes per second one connection to the mirror keeps up, as APT would see it. */
-  rate: number;
+  /** Bytes per second one connection to the mirror keeps up, as APT would see it; undefined when the range ended too soon to tell. */
+  rate?: number;
   /** Bytes written into the file from the range's start (pieces past this are incomplete). */
   written: number;
 }
@@ -24,7 +24,6 @@ export interface ProbeResult {
 export async function probeMirror(uri: string, path: string, size: number, range: readonly [number, number], options: Omit<HttpOptions, 'onBytes'>, onBytes: (count: number) => void, now: () => number = Date.now): Promise<ProbeResult> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const startedMs = now();
   let firstMs: number | undefined;
   let written = 0;
   let warm: { ms: number; bytes: number } | undefined;
@@ -49,9 +48,7 @@ export async function probeMirror(uri: string, path: string, size: number, range
     clearTimeout(timer);
   }
   const endMs = now();
-  // Done within the warm-up (a fast mirror, or a short range): the whole transfer is the measure.
-  const rate = warm && endMs - warm.ms >= 250
-    ? ((written - warm.bytes) * 1000) / (endMs - warm.ms)
-    : (written * 1000) / Math.max(1, endMs - (firstMs ?? startedMs));
+  // A range done within the warm-up may have gone out in one burst: it tells nothing of the rate.
+  const rate = warm && endMs - warm.ms >= 250 ? ((written - warm.bytes) * 1000) / (endMs - warm.ms) : undefined;
   return { rate, written };
 }

@@ -8,6 +8,8 @@ import { probeMirror } from './mirror-probe.js';
 /** NODE_DEBUG=apt-torrent shows the top-up's plans as they change. */
 const debug = debuglog('apt-torrent');
 
+/** The most a probe asks for: more than it can read in its time on a busy mirror. */
+const PROBE_BYTES_AT_MOST = 32 * 1024 * 1024;
 /** A mirror measured this recently is not measured again (files of one run share the measure). */
 const RATE_KEPT_MS = 60_000;
 /** The mirror's rate per origin: measured, or being measured. */
@@ -118,20 +120,21 @@ export class MirrorTopUp {
     this.valve.grant(choosePieces(views, wanted), this.now());
   }
 
-  /** Measure the mirror on a run of pieces nobody has, from a piece chosen as the top-up would. */
+  /** Measure the mirror on the end of the longest run of pieces still missing (peers fill runs from their start). */
   private probe(views: readonly PieceView[]): void {
-    const [first] = choosePieces(views, 1);
-    if (first === undefined) return;
-    let last = first;
-    while (last + 1 < views.length && !views[last + 1]!.taken) last += 1;
     const pieceLength = this.handle.pieceLength;
+    const run = longestRun(views);
+    if (!run) return;
+    const last = run[1];
+    const first = Math.max(run[0], last - Math.ceil(PROBE_BYTES_AT_MOST / pieceLength) + 1);
     this.probing = [first, last];
     const range = [first * pieceLength, Math.min(this.settings.size, (last + 1) * pieceLength) - 1] as const;
     const pending = probeMirror(this.settings.url, this.settings.path, this.settings.size, range, this.settings.http, this.settings.onProbeBytes, this.now).then(
       async ({ rate, written }) => {
-        rates.set(this.origin, { atMs: this.now(), rate });
+        if (rate === undefined) rates.delete(this.origin);
+        else rates.set(this.origin, { atMs: this.now(), rate });
         this.mirrorRate = rate;
-        debug('%s: the mirror keeps up %d B/s on one connection (probe read %d bytes)', this.handle.name, Math.round(rate), written);
+        debug('%s: the mirror keeps up %s B/s on one connection (probe read %d bytes)', this.handle.name, rate === undefined ? 'an unknown rate (range too short)' : Math.round(rate), written);
         await this.handle.adoptPieces(first, last);
       },
       (error: unknown) => {
@@ -150,6 +153,21 @@ export class MirrorTopUp {
   async settled(): Promise<void> {
     await this.probeRun;
   }
+}
+
+/** The first and last index of the longest run of pieces not taken. */
+function longestRun(views: readonly PieceView[]): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  let start = -1;
+  views.forEach((view, index) => {
+    if (view.taken) {
+      start = -1;
+      return;
+    }
+    if (start < 0) start = index;
+    if (!best || index - start > best[1] - best[0]) best = [start, index];
+  });
+  return best;
 }
 
 function originOf(url: string): string {

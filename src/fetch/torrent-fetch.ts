@@ -21,6 +21,12 @@ export interface TorrentFetchOptions extends TorrentDownloadOptions {
   network: Network;
   partial: string;
   archives: string;
+  /**
+   * Keep serving the verified file after it is in the cache: its torrent
+   * goes here instead of being closed, and the caller closes it once the
+   * seeding daemon has taken over (no gap between verified and announced).
+   */
+  keepServing?: TorrentHandle[];
 }
 
 export interface TorrentOutcome {
@@ -66,31 +72,52 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   }
   const path = join(dir, name);
   const download = new TorrentDownload(file, handle, path, options);
+  const serving = options.keepServing !== undefined;
   try {
     await download.run();
-  } finally {
+  } catch (error) {
     await handle.destroy();
+    throw error;
   }
+  if (!serving) await handle.destroy();
 
   const digest = await sha256Of(path);
   if (digest !== file.sha256) {
+    if (serving) await handle.destroy();
     await rm(dir, { recursive: true, force: true });
-    throw new AptTorrentError('E_VERIFY', `${file.cacheName}: SHA256 mismatch after BitTorrent download, the file was deleted and not installed\n` +
-      `  torrent:  ${source.infoHash} (web seed ${redactUri(file.uri)})\n  expected: ${file.sha256} (APT's Packages index)\n  got:      ${digest}`, {
-      hint: 'the torrent or the mirror carries other bytes than the signed index describes; run `apt-get update`, or use --no-torrent',
-    });
+    throw verifyError(file, digest);
+  }
+  if (serving) {
+    // Every piece is right now (the whole file's SHA256): pieces that came around webtorrent are marked too.
+    handle.markComplete();
+    await handle.openStore();
   }
   const finalPath = join(options.archives, file.cacheName);
-  const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    await settleForCache(settled);
-  } finally {
-    await settled.close();
+    const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      await settleForCache(settled);
+    } finally {
+      await settled.close();
+    }
+    // A torrent kept serving reads by its open descriptor: the move does not disturb it.
+    await rename(path, finalPath);
+  } catch (error) {
+    if (serving) await handle.destroy();
+    throw error;
   }
-  await rename(path, finalPath);
+  if (serving) options.keepServing!.push(handle);
   await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;
   return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers() };
+}
+
+function verifyError(file: PlannedFile, digest: string): AptTorrentError {
+  const source = file.torrent!;
+  return new AptTorrentError('E_VERIFY', `${file.cacheName}: SHA256 mismatch after BitTorrent download, the file was deleted and not installed\n` +
+    `  torrent:  ${source.infoHash} (web seed ${redactUri(file.uri)})\n  expected: ${file.sha256} (APT's Packages index)\n  got:      ${digest}`, {
+    hint: 'the torrent or the mirror carries other bytes than the signed index describes; run `apt-get update`, or use --no-torrent',
+  });
 }
 
 /**

@@ -140,6 +140,16 @@ export class TorrentHandle {
     internals._checkDone?.();
   }
 
+  /**
+   * Open the file in webtorrent's store now, so it keeps serving the file
+   * by its open descriptor after the file is moved (into APT's cache).
+   */
+  async openStore(): Promise<void> {
+    const store = (this.torrent as unknown as TorrentInternals).store;
+    if (!store || this.torrent.pieces.length === 0) return;
+    await new Promise<void>((resolve) => store.get(0, () => resolve()));
+  }
+
   /** webtorrent's own steps for a piece verified: mark it, tell every peer. */
   private markVerified(index: number): void {
     (this.torrent as unknown as TorrentInternals)._markVerified!(index);

@@ -12,9 +12,14 @@ export const install: CommandSpec = {
   async run(context, input) {
     // Loaded on use: `--help` and completion must not pay for got and friends.
     const { aptArgs, fetchForApt } = await import('../fetch-for-apt.js');
-    const { apt, config, summary } = await fetchForApt(context, 'install', input);
-    const status = await apt.runAptGet('install', aptArgs(input));
-    if (status === 0 && input.options.seed !== false) await handOverAfterInstall(context, config, summary);
-    return status;
+    const { apt, config, summary } = await fetchForApt(context, 'install', input, { handsOver: true });
+    try {
+      const status = await apt.runAptGet('install', aptArgs(input));
+      if (status === 0 && input.options.seed !== false) await handOverAfterInstall(context, config, summary);
+      return status;
+    } finally {
+      // Served until the daemon announced them (handOverAfterInstall waits for that), or the install failed.
+      await summary?.serving?.stop();
+    }
   },
 };

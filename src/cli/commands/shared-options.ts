@@ -30,7 +30,9 @@ export const yesOption: OptionSpec = { flags: '-y, --yes', description: 'answer 
 export async function handOverAfterInstall(context: Context, config: Config, summary: DownloadSummary | undefined): Promise<void> {
   // Seeding is opt-in: with it off, nothing is even recorded for later.
   if (!summary || summary.torrents.length === 0 || !config['seed.enabled']) return;
-  const { handOver, notifySeeder } = await import('../../seed/handover.js');
+  const { handOver, notifySeeder, waitUntilSeeded } = await import('../../seed/handover.js');
   const recorded = await handOver(summary.torrents, config.stateDir, (message) => context.stderr.write(terminalSafe(`W: ${message}\n`)));
   if (recorded > 0) await notifySeeder(config['seed.socket'], recorded, (message) => context.stderr.write(terminalSafe(`N: ${message}\n`)));
+  // The files are still served from here (summary.serving) until the daemon has them announced: no gap for peers.
+  if (recorded > 0 && summary.serving) await waitUntilSeeded(config['seed.socket'], summary.torrents.map((torrent) => torrent.infoHash));
 }

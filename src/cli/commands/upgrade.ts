@@ -11,10 +11,15 @@ function upgradeCommand(name: string, verb: AptVerb, summary: string): CommandSp
     help: `Runs \`apt-get ${verb}\` once every file it needs is verified in the archive cache.`,
     async run(context, input) {
       const { aptArgs, fetchForApt } = await import('../fetch-for-apt.js');
-      const { apt, config, summary } = await fetchForApt(context, verb, input);
-      const status = await apt.runAptGet(verb, aptArgs(input));
-      if (status === 0 && input.options.seed !== false) await handOverAfterInstall(context, config, summary);
-      return status;
+      const { apt, config, summary } = await fetchForApt(context, verb, input, { handsOver: true });
+      try {
+        const status = await apt.runAptGet(verb, aptArgs(input));
+        if (status === 0 && input.options.seed !== false) await handOverAfterInstall(context, config, summary);
+        return status;
+      } finally {
+        // Served until the daemon announced them (handOverAfterInstall waits for that), or the install failed.
+        await summary?.serving?.stop();
+      }
     },
   };
 }
