@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUri } from '../apt/auth-conf.js';
 import { acceptTorrent, withTrackersOnly } from '../bittorrent/accept-torrent.js';
@@ -72,44 +72,54 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   }
   const path = join(dir, name);
   const download = new TorrentDownload(file, handle, path, options);
-  const serving = options.keepServing !== undefined;
   try {
     await download.run();
-  } catch (error) {
+  } finally {
     await handle.destroy();
-    throw error;
   }
-  if (!serving) await handle.destroy();
 
   const digest = await sha256Of(path);
   if (digest !== file.sha256) {
-    if (serving) await handle.destroy();
     await rm(dir, { recursive: true, force: true });
     throw verifyError(file, digest);
   }
-  if (serving) {
-    // Every piece is right now (the whole file's SHA256): pieces that came around webtorrent are marked too.
-    handle.markComplete();
-    await handle.openStore();
-  }
   const finalPath = join(options.archives, file.cacheName);
+  const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      await settleForCache(settled);
-    } finally {
-      await settled.close();
-    }
-    // A torrent kept serving reads by its open descriptor: the move does not disturb it.
-    await rename(path, finalPath);
-  } catch (error) {
-    if (serving) await handle.destroy();
-    throw error;
+    await settleForCache(settled);
+  } finally {
+    await settled.close();
   }
-  if (serving) options.keepServing!.push(handle);
+  if (options.keepServing) {
+    // Linked, not moved: the file stays under its torrent name while it is served again from here.
+    await link(path, finalPath).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      await rename(path, finalPath);
+    });
+    await keepServing(options, data, dir);
+  } else {
+    await rename(path, finalPath);
+  }
   await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;
   return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers() };
+}
+
+/**
+ * Serve the verified file from this client until the caller stops it (the
+ * seeding daemon has it announced by then): seeded again without a
+ * re-check, its file opened now, so it is read by that descriptor once the
+ * partial directory is gone. A file that cannot be served is only not served.
+ */
+async function keepServing(options: TorrentFetchOptions, data: Buffer, dir: string): Promise<void> {
+  let seed: TorrentHandle | undefined;
+  try {
+    seed = options.client.seed(data, dir);
+    if (await seed.openStore()) options.keepServing!.push(seed);
+    else await seed.destroy();
+  } catch {
+    await seed?.destroy();
+  }
 }
 
 function verifyError(file: PlannedFile, digest: string): AptTorrentError {

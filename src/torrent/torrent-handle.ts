@@ -127,27 +127,20 @@ export class TorrentHandle {
   }
 
   /**
-   * The whole file was verified (its SHA256) after bytes came around
-   * webtorrent (the HTTP fill): every piece is right, so mark them all,
-   * tell the connected peers, and let the tracker hear the torrent is
-   * complete. The torrent can then be served.
+   * Open the file in webtorrent's store now (it opens lazily), so the
+   * torrent serves it by that descriptor even once its name is gone.
+   * @returns whether the first piece could be read
    */
-  markComplete(): void {
-    const internals = this.torrent as unknown as TorrentInternals;
-    if (internals.destroyed || typeof internals._markVerified !== 'function') return;
-    const count = this.torrent.pieces.length;
-    for (let index = 0; index < count; index += 1) if (!this.torrent.bitfield.get(index)) this.markVerified(index);
-    internals._checkDone?.();
-  }
-
-  /**
-   * Open the file in webtorrent's store now, so it keeps serving the file
-   * by its open descriptor after the file is moved (into APT's cache).
-   */
-  async openStore(): Promise<void> {
+  async openStore(): Promise<boolean> {
+    if (!this.torrent.ready) {
+      await new Promise<void>((resolve) => {
+        this.torrent.once('ready', () => resolve());
+        this.torrent.once('error', () => resolve());
+      });
+    }
     const store = (this.torrent as unknown as TorrentInternals).store;
-    if (!store || this.torrent.pieces.length === 0) return;
-    await new Promise<void>((resolve) => store.get(0, () => resolve()));
+    if (!store || this.torrent.destroyed || this.torrent.pieces.length === 0) return false;
+    return new Promise<boolean>((resolve) => store.get(0, (error) => resolve(!error)));
   }
 
   /** webtorrent's own steps for a piece verified: mark it, tell every peer. */
@@ -194,7 +187,7 @@ export class TorrentHandle {
   }
 }
 
-/** The webtorrent 2.8.5 internals markComplete and adoptPieces use (harden.ts pins the version). */
+/** The webtorrent 2.8.5 internals adoptPieces and openStore use (harden.ts pins the version). */
 interface TorrentInternals {
   destroyed: boolean;
   _hashes?: string[];
