@@ -2,7 +2,7 @@ import type { HttpOptions } from './http.js';
 import { fillRanges } from './range-fill.js';
 
 /** How long the probe reads: long enough to see the rate one connection keeps up. */
-export const PROBE_MS = 2500;
+export const PROBE_MS = 2000;
 /** The start of a transfer is left out of the rate: bursts (nginx sends a second's worth at once) and slow start. */
 const WARM_UP_MS = 1000;
 

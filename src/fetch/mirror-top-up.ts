@@ -120,7 +120,7 @@ export class MirrorTopUp {
     this.valve.grant(choosePieces(views, wanted), this.now());
   }
 
-  /** Measure the mirror on the end of the longest run of pieces still missing (peers fill runs from their start). */
+  /** Measure the mirror on the end of the longest run of the rarest pieces still missing (peers fill runs from their start). */
   private probe(views: readonly PieceView[]): void {
     const pieceLength = this.handle.pieceLength;
     const run = longestRun(views);
@@ -155,12 +155,16 @@ export class MirrorTopUp {
   }
 }
 
-/** The first and last index of the longest run of pieces not taken. */
+/**
+ * The first and last index of the longest run of pieces not taken and as
+ * rare as any (the probe's bytes then spare the swarm a piece it lacks).
+ */
 function longestRun(views: readonly PieceView[]): [number, number] | undefined {
+  const rarest = Math.min(...views.filter((view) => !view.taken).map((view) => view.availability));
   let best: [number, number] | undefined;
   let start = -1;
   views.forEach((view, index) => {
-    if (view.taken) {
+    if (view.taken || view.availability > rarest) {
       start = -1;
       return;
     }

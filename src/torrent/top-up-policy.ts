@@ -36,7 +36,9 @@ export interface TopUpKnobs {
   peerTrust: number;
 }
 
-export const TOP_UP_DEFAULTS: Omit<TopUpKnobs, 'maxConns' | 'graceMs'> = { slack: 0.8, peerTrust: 0.7 };
+export const TOP_UP_DEFAULTS: Omit<TopUpKnobs, 'maxConns' | 'graceMs'> = { slack: 0.75, peerTrust: 0.7 };
+/** Seconds the plan keeps in hand before the deadline: grants take a step to turn into requests, and the last pieces their time. */
+const REACTION_S = 1;
 
 export interface TopUpPlan {
   /** Mirror requests that should be running now (each one piece). */
@@ -56,7 +58,7 @@ export function topUpPlan(state: TopUpState, knobs: TopUpKnobs): TopUpPlan {
     return { connections: peersNeedMs < knobs.graceMs ? 0 : 1 };
   }
   const deadlineMs = state.startedMs + (state.deadlineBytes / state.mirrorRate) * 1000 * knobs.slack;
-  const leftS = (deadlineMs - state.nowMs) / 1000;
+  const leftS = (deadlineMs - state.nowMs) / 1000 - REACTION_S;
   // Past the deadline (or nearly): everything the mirror can give.
   if (leftS <= 0.25) return { connections: knobs.maxConns, deadlineMs };
   const shortfall = state.remaining - state.peerRate * knobs.peerTrust * leftS;
