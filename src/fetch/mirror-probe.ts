@@ -5,6 +5,8 @@ import { fillRanges } from './range-fill.js';
 export const PROBE_MS = 2000;
 /** The start of a transfer is left out of the rate: bursts (nginx sends a second's worth at once) and slow start. */
 const WARM_UP_MS = 1000;
+/** A range at least this long that is done within the warm-up came from a fast mirror, burst or not. */
+export const PROBE_BYTES_FAST = 8 * 1024 * 1024;
 
 export interface ProbeResult {
   /** Bytes per second one connection to the mirror keeps up, as APT would see it; undefined when the range ended too soon to tell. */
@@ -48,7 +50,8 @@ export async function probeMirror(uri: string, path: string, size: number, range
     clearTimeout(timer);
   }
   const endMs = now();
-  // A range done within the warm-up may have gone out in one burst: it tells nothing of the rate.
-  const rate = warm && endMs - warm.ms >= 250 ? ((written - warm.bytes) * 1000) / (endMs - warm.ms) : undefined;
+  // A short range done within the warm-up may have gone out in one burst: it tells nothing of the rate.
+  const whole = (written * 1000) / Math.max(1, endMs - (firstMs ?? endMs));
+  const rate = warm && endMs - warm.ms >= 250 ? ((written - warm.bytes) * 1000) / (endMs - warm.ms) : written >= PROBE_BYTES_FAST ? whole : undefined;
   return { rate, written };
 }

@@ -3,13 +3,13 @@ import type { MirrorValve } from '../torrent/mirror-valve.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import { choosePieces, TOP_UP_DEFAULTS, topUpPlan, type PieceView, type TopUpKnobs } from '../torrent/top-up-policy.js';
 import type { HttpOptions } from './http.js';
-import { probeMirror } from './mirror-probe.js';
+import { PROBE_BYTES_FAST, probeMirror } from './mirror-probe.js';
 
 /** NODE_DEBUG=apt-torrent shows the top-up's plans as they change. */
 const debug = debuglog('apt-torrent');
 
-/** The most a probe asks for: more than it can read in its time on a busy mirror. */
-const PROBE_BYTES_AT_MOST = 32 * 1024 * 1024;
+/** The most a probe asks for: enough to tell a fast mirror (PROBE_BYTES_FAST), and to read past a busy one's first burst. */
+const PROBE_BYTES_AT_MOST = 12 * 1024 * 1024;
 /** A mirror measured this recently is not measured again (files of one run share the measure). */
 const RATE_KEPT_MS = 60_000;
 /** The mirror's rate per origin: measured, or being measured. */
@@ -24,6 +24,8 @@ export interface TopUpSettings {
   graceMs: number;
   /** When the plain-HTTP clock started, and how many bytes it runs for (see top-up-policy.ts). */
   startedMs: number;
+  /** When this download started (the peers' grace counts from then). */
+  arrivedMs: number;
   deadlineBytes: number;
   peerRate: () => number;
   http: Omit<HttpOptions, 'onBytes'>;
@@ -92,6 +94,7 @@ export class MirrorTopUp {
     const plan = topUpPlan({
       nowMs: this.now(),
       startedMs: this.settings.startedMs,
+      arrivedMs: this.settings.arrivedMs,
       deadlineBytes: this.settings.deadlineBytes,
       remaining,
       peerRate: this.settings.peerRate(),
@@ -105,7 +108,7 @@ export class MirrorTopUp {
     const views: PieceView[] = states.map((piece, index) => ({ taken: piece.have || this.valve?.granted(index) === true, availability: piece.availability, reserved: piece.reserved }));
     if (this.mirrorRate === undefined) {
       if (plan.connections > 0 && !known?.pending) this.probe(views);
-      return;
+      if (this.mirrorRate === undefined) return;
     }
     const wanted = plan.connections - outstanding.length;
     if (wanted <= 0) return;
@@ -125,6 +128,12 @@ export class MirrorTopUp {
     const pieceLength = this.handle.pieceLength;
     const run = longestRun(views);
     if (!run) return;
+    if ((run[1] - run[0] + 1) * pieceLength < PROBE_BYTES_FAST) {
+      // Too little left to measure a busy mirror by: counted as fast, the floor stays safe (the web seed sends the rest).
+      this.mirrorRate = Number.POSITIVE_INFINITY;
+      debug('%s: too little left to measure the mirror by; it sends the rest', this.handle.name);
+      return;
+    }
     const last = run[1];
     const first = Math.max(run[0], last - Math.ceil(PROBE_BYTES_AT_MOST / pieceLength) + 1);
     this.probing = [first, last];

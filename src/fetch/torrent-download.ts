@@ -72,6 +72,7 @@ export class TorrentDownload {
       maxConns: options.maxWebConns,
       graceMs: options.webSeedDelayMs,
       startedMs: options.plainHttp?.startedMs ?? this.state.startedMs,
+      arrivedMs: this.state.startedMs,
       deadlineBytes: options.plainHttp?.bytes ?? file.size,
       peerRate: () => this.state.peerRate(),
       path,

@@ -64,6 +64,9 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   // options.partial is apt-torrent's private directory (see private-dir.ts).
   const dir = join(options.partial, source.infoHash);
   await mkdir(dir, { recursive: true });
+  // The file exists before webtorrent first reads it: its store opens a missing file for nothing,
+  // and could then never read the pieces plain HTTP writes around it (the probe's, the fill's).
+  await (await open(join(dir, name), constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644)).close();
   const handle = await options.client.download(data, dir, { maxWebConns: options.maxWebConns });
   // A safety net under acceptTorrent: webtorrent must mean the very file we checked, or nothing is written.
   if (!readsAsOneFile(handle, name, file.size)) {

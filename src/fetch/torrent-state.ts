@@ -1,4 +1,4 @@
-import { decide, mirrorDecision, type Decision, type MirrorDecision, type PolicyKnobs, type TorrentState, type WebSeedState } from '../torrent/fallback-policy.js';
+import { decide, mirrorDecision, type Decision, type MirrorDecision, type PolicyKnobs, type TorrentState, type WebSeedKnobs, type WebSeedState } from '../torrent/fallback-policy.js';
 import type { ByteSource } from '../torrent/torrent-handle.js';
 import { SpeedMeter } from '../util/speed-meter.js';
 
@@ -48,7 +48,7 @@ export class DownloadState {
   private readonly allMeter: SpeedMeter;
 
   constructor(
-    private readonly knobs: PolicyKnobs & { hasTrackers: boolean },
+    private readonly knobs: PolicyKnobs & WebSeedKnobs & { hasTrackers: boolean },
     private readonly now: () => number,
     /** Verified bytes at the start (pieces kept from an earlier run). */
     downloaded: number,
@@ -94,7 +94,7 @@ export class DownloadState {
    */
   mirrorStep(peers: number): MirrorDecision {
     if (this.mirror || this.fill !== 'none') return 'wait';
-    const decision = mirrorDecision(this.webSeedSnapshot(peers));
+    const decision = mirrorDecision(this.webSeedSnapshot(peers), this.knobs);
     if (decision === 'wait') return decision;
     this.mirror = { how: decision, atMs: this.now() };
     this.fill = 'requested';

@@ -73,15 +73,18 @@ export type MirrorDecision = 'wait' | 'http';
 
 /**
  * Nobody can have the file (no trackers, or the tracker knows no seeder and
- * no leecher but this machine, and no peer is connected): plain HTTP takes
+ * no leecher but this machine, and no peer is connected; or no peer it
+ * named connected within `webSeedDelayMs`): plain HTTP takes
  * the whole file at once, in parallel ranges, while the torrent stays
  * announced, so machines arriving meanwhile wait for this one instead of
  * going to the mirror too. Otherwise peers go first, and the mirror only
  * tops up what they cannot deliver in time (top-up-policy.ts). A leecher is
  * worth waiting for: it shares the pieces it has while it downloads.
  */
-export function mirrorDecision(state: WebSeedState): MirrorDecision {
+export function mirrorDecision(state: WebSeedState, knobs: WebSeedKnobs): MirrorDecision {
   if (!state.hasTrackers) return 'http';
-  const alone = state.trackerSeeders === 0 && (state.trackerLeechers ?? 0) <= 1;
-  return alone && state.peers === 0 ? 'http' : 'wait';
+  if (state.peers > 0) return 'wait';
+  // Peers the tracker names but none of which connected within the delay are gone (crashed, or never reachable).
+  if (state.elapsedMs >= knobs.webSeedDelayMs && state.trackerSeeders !== undefined) return 'http';
+  return state.trackerSeeders === 0 && (state.trackerLeechers ?? 0) <= 1 ? 'http' : 'wait';
 }

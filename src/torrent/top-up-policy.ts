@@ -15,6 +15,8 @@ export interface TopUpState {
   nowMs: number;
   /** When the run started: the plain-HTTP clock starts then. */
   startedMs: number;
+  /** When this file's download started: the peers' grace counts from then (default: startedMs). */
+  arrivedMs?: number;
   /** Bytes plain HTTP would fetch in the run (this file, or every file of the run). */
   deadlineBytes: number;
   /** Bytes of this file neither verified nor asked of the mirror yet. */
@@ -50,7 +52,7 @@ export interface TopUpPlan {
 /** How many connections to the mirror now, so that the file is done by the deadline. */
 export function topUpPlan(state: TopUpState, knobs: TopUpKnobs): TopUpPlan {
   if (state.remaining <= 0) return { connections: 0 };
-  const elapsedMs = state.nowMs - state.startedMs;
+  const elapsedMs = state.nowMs - (state.arrivedMs ?? state.startedMs);
   if (state.mirrorRate === undefined || state.mirrorRate <= 0) {
     if (elapsedMs < knobs.graceMs) return { connections: 0 };
     // Peers that will be done well within another grace need no measurement of the mirror.

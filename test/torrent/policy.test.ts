@@ -36,7 +36,7 @@ describe('fallback policy', () => {
 });
 
 describe('when the mirror takes the whole file', () => {
-  const at = (over: Partial<Parameters<typeof mirrorDecision>[0]>) => mirrorDecision({ elapsedMs: 0, hasTrackers: true, peers: 0, ...over });
+  const at = (over: Partial<Parameters<typeof mirrorDecision>[0]>) => mirrorDecision({ elapsedMs: 0, hasTrackers: true, peers: 0, ...over }, { webSeedDelayMs: 3000 });
 
   it('at once over plain HTTP when nobody else can have it', () => {
     assert.equal(at({ hasTrackers: false }), 'http');
@@ -47,7 +47,9 @@ describe('when the mirror takes the whole file', () => {
   it('never while someone may have pieces: a seeder, another leecher, a connected peer', () => {
     assert.equal(at({ trackerSeeders: 0, peers: 1 }), 'wait');
     assert.equal(at({ trackerSeeders: 0, trackerLeechers: 2 }), 'wait', 'a machine still downloading shares what it has');
-    assert.equal(at({ trackerSeeders: 2, elapsedMs: 60_000 }), 'wait', 'the top-up decides the rest');
+    assert.equal(at({ trackerSeeders: 0, trackerLeechers: 2, elapsedMs: 3000 }), 'http', 'one that never connected within the delay is gone');
+    assert.equal(at({ trackerSeeders: 2, peers: 1, elapsedMs: 60_000 }), 'wait', 'the top-up decides the rest');
+    assert.equal(at({ trackerSeeders: 2, elapsedMs: 3000 }), 'http', 'seeders that never connected within the delay are gone');
     assert.equal(at({ elapsedMs: 1000 }), 'wait', 'no tracker answer yet');
   });
 });
