@@ -52,6 +52,6 @@ export async function probeMirror(uri: string, path: string, size: number, range
   const endMs = now();
   // A short range done within the warm-up may have gone out in one burst: it tells nothing of the rate.
   const whole = (written * 1000) / Math.max(1, endMs - (firstMs ?? endMs));
-  const rate = warm && endMs - warm.ms >= 250 ? ((written - warm.bytes) * 1000) / (endMs - warm.ms) : written >= PROBE_BYTES_FAST ? whole : undefined;
+  const rate = warm && endMs - warm.ms >= 500 ? ((written - warm.bytes) * 1000) / (endMs - warm.ms) : written >= PROBE_BYTES_FAST ? whole : undefined;
   return { rate, written };
 }

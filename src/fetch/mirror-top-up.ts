@@ -123,15 +123,15 @@ export class MirrorTopUp {
     this.valve.grant(choosePieces(views, wanted), this.now());
   }
 
-  /** Measure the mirror on the end of the longest run of the rarest pieces still missing (peers fill runs from their start). */
+  /** Measure the mirror on the end of the longest run of pieces still missing (peers fill runs from their start). */
   private probe(views: readonly PieceView[]): void {
     const pieceLength = this.handle.pieceLength;
     const run = longestRun(views);
     if (!run) return;
-    if ((run[1] - run[0] + 1) * pieceLength < PROBE_BYTES_FAST) {
-      // Too little left to measure a busy mirror by: counted as fast, the floor stays safe (the web seed sends the rest).
+    if (this.settings.size < PROBE_BYTES_FAST) {
+      // A file too small to measure a busy mirror by: counted as fast, the floor stays safe (the web seed sends the rest).
       this.mirrorRate = Number.POSITIVE_INFINITY;
-      debug('%s: too little left to measure the mirror by; it sends the rest', this.handle.name);
+      debug('%s: too small to measure the mirror by; it sends the rest', this.handle.name);
       return;
     }
     const last = run[1];
@@ -164,16 +164,12 @@ export class MirrorTopUp {
   }
 }
 
-/**
- * The first and last index of the longest run of pieces not taken and as
- * rare as any (the probe's bytes then spare the swarm a piece it lacks).
- */
+/** The first and last index of the longest run of pieces not taken. */
 function longestRun(views: readonly PieceView[]): [number, number] | undefined {
-  const rarest = Math.min(...views.filter((view) => !view.taken).map((view) => view.availability));
   let best: [number, number] | undefined;
   let start = -1;
   views.forEach((view, index) => {
-    if (view.taken || view.availability > rarest) {
+    if (view.taken) {
       start = -1;
       return;
     }
