@@ -92,9 +92,11 @@ export async function planFetch(context: Context, verb: AptVerb, input: CommandI
 
 /**
  * The part every fetching command shares: plan, take the lock, download and
- * verify into APT's archive cache with progress, release.
+ * verify into APT's archive cache with progress, release. A command that
+ * hands the files to the seeding daemon afterwards (`handsOver`) gets them
+ * still served (summary.serving): its to stop, after the handover.
  */
-export async function fetchForApt(context: Context, verb: AptVerb, input: CommandInput): Promise<FetchResult> {
+export async function fetchForApt(context: Context, verb: AptVerb, input: CommandInput, options: { handsOver?: boolean } = {}): Promise<FetchResult> {
   const quiet = input.options.quiet === true;
   const early: string[] = [];
   const downloadModule = import('../fetch/download-all.js');
@@ -126,6 +128,8 @@ export async function fetchForApt(context: Context, verb: AptVerb, input: Comman
       network,
       http: httpSettings(config, network, context.signal),
       torrent: torrentSettings(config),
+      // Files handed to the seeding daemon later stay served until it has them announced.
+      keepServing: options.handsOver === true && config['seed.enabled'] && input.options.seed !== false,
     });
   } finally {
     at('downloads done');

@@ -5,6 +5,7 @@ import { drain, forEachBounded } from '../util/pool.js';
 import { fetchVerified, type HttpOptions } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
+import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import type { ByteSource, TorrentOutcome } from './torrent-fetch.js';
 import { openPrivateDir } from './private-dir.js';
 
@@ -32,6 +33,11 @@ export interface DownloadSummary {
   elapsedMs: number;
   /** Files that came by torrent and passed the SHA256 gate: what can be seeded. */
   torrents: Array<{ file: PlannedFile; infoHash: string; path: string }>;
+  /**
+   * With keepServing: the BitTorrent client still serving the files that
+   * came by torrent. Stop it once the seeding daemon has them announced.
+   */
+  serving?: { stop(): Promise<void> };
 }
 
 export interface TorrentSettings {
@@ -52,6 +58,12 @@ export interface DownloadOptions {
   archives: string;
   partial: string;
   torrent: TorrentSettings;
+  /**
+   * Keep serving what came by torrent after the download (summary.serving),
+   * so that from the moment a file is verified until the seeding daemon
+   * announces it, peers can still get it here.
+   */
+  keepServing?: boolean;
   now?: () => number;
 }
 
@@ -94,6 +106,9 @@ async function downloadInto(
     options.events.failed(file, failure);
   };
   let torrentsLeft = torrentQueue.length;
+  let serving: DownloadSummary['serving'];
+  // The clock plain HTTP would run on for these files: APT fetches them one after the other from now.
+  const plainHttp = { startedMs: Date.now(), bytes: torrentQueue.reduce((sum, file) => sum + file.size, 0) };
 
   // The pool stops at an abort; what that means is decided below, once all have settled.
   const unlessAborted = (error: unknown) => {
@@ -147,6 +162,7 @@ async function downloadInto(
       torrentsLeft = 0;
       return;
     }
+    const keepServing: TorrentHandle[] | undefined = options.keepServing ? [] : undefined;
     const fetchOne = async (file: PlannedFile) => {
       options.events.start(file);
       try {
@@ -161,6 +177,8 @@ async function downloadInto(
           peerWaitMs: options.torrent.peerWaitMs,
           webSeedDelayMs: options.torrent.webSeedDelayMs,
           minPeerRate: options.torrent.minPeerRate,
+          plainHttp,
+          keepServing,
           events: options.events,
         });
         summary.files += 1;
@@ -185,7 +203,11 @@ async function downloadInto(
       await forEachBounded(drain(torrentQueue), options.torrent.maxActive, fetchOne, options.http.signal).catch(unlessAborted);
     } finally {
       torrentsLeft = 0;
-      await client.destroy();
+      if (keepServing && keepServing.length > 0 && !options.http.signal?.aborted) {
+        serving = { stop: () => client.destroy() };
+      } else {
+        await client.destroy();
+      }
     }
   };
 
@@ -197,6 +219,9 @@ async function downloadInto(
     forEachBounded(httpFiles(), options.parallel, fetchOverHttp, options.http.signal).catch(unlessAborted),
   ]);
   summary.elapsedMs = now() - started;
+  summary.serving = serving;
+  // A run that fails hands nothing over: nothing stays served.
+  if (options.http.signal?.aborted || failures.length > 0) await serving?.stop();
   if (options.http.signal?.aborted) {
     throw new AptTorrentError('E_INTERRUPTED', 'interrupted; partial files are kept and the next run resumes them');
   }

@@ -6,6 +6,7 @@ import { missingRanges, splitRanges } from '../torrent/missing-ranges.js';
 import type { ByteSource, TorrentHandle } from '../torrent/torrent-handle.js';
 import { diskFullError, type HttpOptions } from './http.js';
 import type { PlannedFile } from './plan.js';
+import { MirrorTopUp } from './mirror-top-up.js';
 import { fillRanges } from './range-fill.js';
 import { DownloadState } from './torrent-state.js';
 import { shownPath } from './private-dir.js';
@@ -13,7 +14,7 @@ import { shownPath } from './private-dir.js';
 /** NODE_DEBUG=apt-torrent shows the fetch policy's decisions. */
 const debug = debuglog('apt-torrent');
 
-/** The mirror's gate looks this often whether peers have had their chance. */
+/** The mirror's gate and top-up look this often at what the peers deliver. */
 const GATE_EVERY_MS = 250;
 /** The watch looks this often for stalls and crawls. */
 const WATCH_EVERY_MS = 1000;
@@ -29,6 +30,12 @@ export interface TorrentDownloadOptions extends PolicyKnobs, WebSeedKnobs {
   events: TorrentEvents;
   /** Parallel HTTP connections the web seed and the fill may use. */
   maxWebConns: number;
+  /**
+   * The plain-HTTP clock the top-up's deadline runs on: when the run
+   * started and the bytes it fetches by torrent (APT would fetch them one
+   * after another). Without it: this download's start and its file's size.
+   */
+  plainHttp?: { startedMs: number; bytes: number };
 }
 
 /**
@@ -41,6 +48,7 @@ export interface TorrentDownloadOptions extends PolicyKnobs, WebSeedKnobs {
  */
 export class TorrentDownload {
   readonly state: DownloadState;
+  private readonly topUp: MirrorTopUp;
   private gateTimer?: NodeJS.Timeout;
   private watchTimer?: NodeJS.Timeout;
   private readonly fillAbort = new AbortController();
@@ -58,6 +66,23 @@ export class TorrentDownload {
   ) {
     const hasTrackers = (file.torrent?.trackers.length ?? 0) > 0;
     this.state = new DownloadState({ ...options, hasTrackers }, Date.now, handle.downloaded);
+    this.topUp = new MirrorTopUp(handle, {
+      url: file.uri,
+      size: file.size,
+      maxConns: options.maxWebConns,
+      graceMs: options.webSeedDelayMs,
+      startedMs: options.plainHttp?.startedMs ?? this.state.startedMs,
+      arrivedMs: this.state.startedMs,
+      deadlineBytes: options.plainHttp?.bytes ?? file.size,
+      peerRate: () => this.state.peerRate(),
+      path,
+      // The probe stops with the download, like the fill.
+      http: { ...options.http, signal: options.http.signal ? AbortSignal.any([options.http.signal, this.fillAbort.signal]) : this.fillAbort.signal },
+      onProbeBytes: (count) => {
+        this.state.filled(count);
+        options.events.bytes(file, count, 'mirror');
+      },
+    });
     handle.onBytes((count, source) => {
       this.state.received(count, source);
       options.events.bytes(file, count, source);
@@ -79,10 +104,9 @@ export class TorrentDownload {
         clearInterval(this.watchTimer);
         signal?.removeEventListener('abort', onAbort);
         const finish = () => (error ? reject(error) : resolve());
-        if (!this.fillRun) return finish();
-        // The caller hashes and moves the file next: no write of the fill may land after that.
+        // The caller hashes and moves the file next: no write of the fill or the probe may land after that.
         this.fillAbort.abort();
-        this.fillRun.then(finish, finish);
+        Promise.all([this.fillRun, this.topUp.settled()]).then(finish, finish);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.handle.onDone(() => this.settle());
@@ -93,20 +117,29 @@ export class TorrentDownload {
     });
   }
 
-  /** Let the mirror in when the policy says so; the tracker's answers are looked at as they come. */
+  /**
+   * The mirror's part, looked at as the tracker answers and every
+   * GATE_EVERY_MS: the whole file over plain HTTP when nobody else can have
+   * it; otherwise peers first and the mirror as a top-up (mirror-top-up.ts).
+   */
   private openGate(): void {
     const check = () => {
-      if (this.settled || this.handle.over || this.state.mirror) return;
+      if (this.settled || this.handle.over || this.state.fill !== 'none') return;
       const peers = this.handle.peers();
-      const decision = this.state.mirrorStep(peers);
-      if (decision === 'wait') return;
-      clearInterval(this.gateTimer);
-      debug('%s: the mirror joins (%s) after %d ms (tracker seeders %s, peers %d)', this.handle.name, decision, this.state.mirror!.atMs - this.state.startedMs, this.state.trackerSeeders, peers);
-      if (decision === 'web-seed') this.handle.addWebSeed(this.file.uri);
-      else this.watch();
+      if (this.state.mirrorStep(peers) === 'http') {
+        debug('%s: nobody else can have it: the mirror sends the whole file after %d ms (tracker seeders %s, leechers %s, peers %d)', this.handle.name, this.state.mirror!.atMs - this.state.startedMs, this.state.trackerSeeders, this.state.trackerLeechers, peers);
+        return this.watch();
+      }
+      this.topUp.step();
+      this.state.deadlineMs = this.topUp.deadlineMs;
+      if (this.topUp.failed) {
+        debug('%s: the mirror cannot top up (%s); HTTP fills what is missing', this.handle.name, this.topUp.why);
+        this.state.topUpFailed();
+        this.watch();
+      }
     };
-    this.handle.onTrackerAnswer((seeders) => {
-      this.state.trackerAnswered(seeders);
+    this.handle.onTrackerAnswer((seeders, leechers) => {
+      this.state.trackerAnswered(seeders, leechers);
       check();
     });
     this.gateTimer = setInterval(check, GATE_EVERY_MS);

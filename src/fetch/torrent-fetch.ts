@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUri } from '../apt/auth-conf.js';
 import { acceptTorrent, withTrackersOnly } from '../bittorrent/accept-torrent.js';
@@ -21,6 +21,12 @@ export interface TorrentFetchOptions extends TorrentDownloadOptions {
   network: Network;
   partial: string;
   archives: string;
+  /**
+   * Keep serving the verified file after it is in the cache: its torrent
+   * goes here instead of being closed, and the caller closes it once the
+   * seeding daemon has taken over (no gap between verified and announced).
+   */
+  keepServing?: TorrentHandle[];
 }
 
 export interface TorrentOutcome {
@@ -58,6 +64,9 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   // options.partial is apt-torrent's private directory (see private-dir.ts).
   const dir = join(options.partial, source.infoHash);
   await mkdir(dir, { recursive: true });
+  // The file exists before webtorrent first reads it: its store opens a missing file for nothing,
+  // and could then never read the pieces plain HTTP writes around it (the probe's, the fill's).
+  await (await open(join(dir, name), constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644)).close();
   const handle = await options.client.download(data, dir, { maxWebConns: options.maxWebConns });
   // A safety net under acceptTorrent: webtorrent must mean the very file we checked, or nothing is written.
   if (!readsAsOneFile(handle, name, file.size)) {
@@ -75,10 +84,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const digest = await sha256Of(path);
   if (digest !== file.sha256) {
     await rm(dir, { recursive: true, force: true });
-    throw new AptTorrentError('E_VERIFY', `${file.cacheName}: SHA256 mismatch after BitTorrent download, the file was deleted and not installed\n` +
-      `  torrent:  ${source.infoHash} (web seed ${redactUri(file.uri)})\n  expected: ${file.sha256} (APT's Packages index)\n  got:      ${digest}`, {
-      hint: 'the torrent or the mirror carries other bytes than the signed index describes; run `apt-get update`, or use --no-torrent',
-    });
+    throw verifyError(file, digest);
   }
   const finalPath = join(options.archives, file.cacheName);
   const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -87,10 +93,44 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   } finally {
     await settled.close();
   }
-  await rename(path, finalPath);
+  if (options.keepServing) {
+    // Linked, not moved: the file stays under its torrent name while it is served again from here.
+    await link(path, finalPath).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      await rename(path, finalPath);
+    });
+    await keepServing(options, data, dir);
+  } else {
+    await rename(path, finalPath);
+  }
   await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;
   return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers() };
+}
+
+/**
+ * Serve the verified file from this client until the caller stops it (the
+ * seeding daemon has it announced by then): seeded again without a
+ * re-check, its file opened now, so it is read by that descriptor once the
+ * partial directory is gone. A file that cannot be served is only not served.
+ */
+async function keepServing(options: TorrentFetchOptions, data: Buffer, dir: string): Promise<void> {
+  let seed: TorrentHandle | undefined;
+  try {
+    seed = options.client.seed(data, dir);
+    if (await seed.openStore()) options.keepServing!.push(seed);
+    else await seed.destroy();
+  } catch {
+    await seed?.destroy();
+  }
+}
+
+function verifyError(file: PlannedFile, digest: string): AptTorrentError {
+  const source = file.torrent!;
+  return new AptTorrentError('E_VERIFY', `${file.cacheName}: SHA256 mismatch after BitTorrent download, the file was deleted and not installed\n` +
+    `  torrent:  ${source.infoHash} (web seed ${redactUri(file.uri)})\n  expected: ${file.sha256} (APT's Packages index)\n  got:      ${digest}`, {
+    hint: 'the torrent or the mirror carries other bytes than the signed index describes; run `apt-get update`, or use --no-torrent',
+  });
 }
 
 /**

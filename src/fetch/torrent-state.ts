@@ -2,7 +2,7 @@ import { decide, mirrorDecision, type Decision, type MirrorDecision, type Policy
 import type { ByteSource } from '../torrent/torrent-handle.js';
 import { SpeedMeter } from '../util/speed-meter.js';
 
-/** How the mirror came in: as web seed beside the peers, or for the missing bytes over plain HTTP. */
+/** How the mirror came in at the gate: for the whole file over plain HTTP (the top-up is the top-up's). */
 export type MirrorJoin = Exclude<MirrorDecision, 'wait'>;
 
 /**
@@ -35,6 +35,10 @@ export class DownloadState {
   mirror?: { how: MirrorJoin; atMs: number };
   /** Seeders in the tracker's last answer; undefined before one that said. */
   trackerSeeders?: number;
+  /** Leechers in the tracker's last answer, this machine among them. */
+  trackerLeechers?: number;
+  /** When plain HTTP would have been done, as the top-up reckons it. */
+  deadlineMs?: number;
   fill: FillState = 'none';
   /** Why the HTTP fill failed. */
   fillError?: unknown;
@@ -68,25 +72,32 @@ export class DownloadState {
     this.bytes.mirror += count;
   }
 
-  /** An answer of the tracker; one that names no seeder count keeps the last. */
-  trackerAnswered(seeders: number | undefined): void {
+  /** An answer of the tracker; counts it does not name keep the last. */
+  trackerAnswered(seeders: number | undefined, leechers?: number): void {
     if (seeders !== undefined) this.trackerSeeders = seeders;
+    if (leechers !== undefined) this.trackerLeechers = leechers;
+  }
+
+  /** Bytes per second from peers over the last few seconds. */
+  peerRate(): number {
+    return this.peerMeter.rate();
   }
 
   webSeedSnapshot(peers: number): WebSeedState {
-    return { elapsedMs: this.now() - this.startedMs, hasTrackers: this.knobs.hasTrackers, trackerSeeders: this.trackerSeeders, peers, peerRate: this.peerMeter.rate() };
+    return { elapsedMs: this.now() - this.startedMs, hasTrackers: this.knobs.hasTrackers, trackerSeeders: this.trackerSeeders, trackerLeechers: this.trackerLeechers, peers };
   }
 
   /**
-   * Whether the mirror joins now, and how; once it has, there is nothing
-   * more to decide ('wait'). Joining for plain HTTP asks for the fill.
+   * Whether the mirror takes the whole file now (nobody else can have it);
+   * once it has, there is nothing more to decide ('wait'). Joining for
+   * plain HTTP asks for the fill.
    */
   mirrorStep(peers: number): MirrorDecision {
-    if (this.mirror) return 'wait';
+    if (this.mirror || this.fill !== 'none') return 'wait';
     const decision = mirrorDecision(this.webSeedSnapshot(peers), this.knobs);
     if (decision === 'wait') return decision;
     this.mirror = { how: decision, atMs: this.now() };
-    if (decision === 'http' && this.fill === 'none') this.fill = 'requested';
+    this.fill = 'requested';
     return decision;
   }
 
@@ -98,7 +109,7 @@ export class DownloadState {
       done: observed.done,
       httpActive: this.fill === 'active',
       mirrorFailed: this.fill === 'failed',
-      mirrorJoinedMs: this.mirror?.atMs,
+      deadlineMs: this.deadlineMs,
       rate: this.allMeter.rate(),
     };
   }
@@ -115,6 +126,11 @@ export class DownloadState {
     const decision = this.fill === 'requested' ? 'http' : decide(this.snapshot(observed), this.knobs);
     if (decision === 'http') this.fill = 'active';
     return decision;
+  }
+
+  /** The top-up cannot go on (its web seed was dropped): HTTP fills what is missing at the next watch. */
+  topUpFailed(): void {
+    if (this.fill === 'none') this.fill = 'requested';
   }
 
   /** The fill failed for good: only peers are left, and they get their wait counted from now. */

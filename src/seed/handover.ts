@@ -103,6 +103,31 @@ export async function notifySeeder(socket: string, count: number, say: (message:
   }
 }
 
+/** How long install waits for the daemon to announce what it handed over. */
+const SEEDED_WAIT_MS = 30_000;
+
+/**
+ * Wait until a running daemon lists these torrents as announced (any state
+ * past 'checking'), or SEEDED_WAIT_MS, or at once when it cannot be asked.
+ * Meanwhile the caller keeps serving them, so peers find the files all along.
+ */
+export async function waitUntilSeeded(socket: string, infoHashes: readonly string[], timeoutMs = SEEDED_WAIT_MS): Promise<boolean> {
+  const { sendRequest } = await import('./control-client.js');
+  const wanted = new Set(infoHashes);
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const answer = await sendRequest(socket, { cmd: 'list' }, { timeoutMs: 5000 }) as { torrents?: Array<{ infoHash: string; state: string }> };
+      const announced = new Set((answer.torrents ?? []).filter((torrent) => torrent.state !== 'checking').map((torrent) => torrent.infoHash));
+      if ([...wanted].every((infoHash) => announced.has(infoHash))) return true;
+    } catch {
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
 /**
  * The seeder's side: take the recorded files. The pending file is renamed
  * first, so an install writing meanwhile starts a new one and nothing is

@@ -28,6 +28,12 @@ const debug = debuglog('apt-torrent');
 
 /** Answers that cannot be right (see range-answer.ts) after which the web seed is dropped. */
 export const MAX_WRONG_ANSWERS = 3;
+/**
+ * Emitted on the torrent after each whole answer: its bytes and the
+ * milliseconds from the answer's headers to its last byte, so the mirror's
+ * rate per connection can be measured without the request's round trip.
+ */
+export const WEB_SEED_ANSWER = 'apt-torrent:web-seed-answer';
 /** webtorrent's own limit for one request. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -36,7 +42,7 @@ type Callback = (error: Error | null, data?: Uint8Array) => void;
 interface WebConnLike {
   url: string;
   destroyed: boolean;
-  _torrent: { pieceLength: number; length: number; files: readonly unknown[] } | null;
+  _torrent: { pieceLength: number; length: number; files: readonly unknown[]; emit?(event: string, ...args: unknown[]): boolean } | null;
   [STATE]?: SeedState;
 }
 
@@ -103,11 +109,13 @@ async function fetchRange(conn: WebConnLike, pieceIndex: number, offset: number,
       if (verdict.wrong) wrongAnswer(conn, state, verdict.reason);
       throw new Error(`web seed ${conn.url}: ${verdict.reason}`);
     }
+    const headersAt = performance.now();
     const data = await readExactly(response.body, length);
     if (typeof data === 'string') {
       if (data.startsWith('sent more')) wrongAnswer(conn, state, data);
       throw new Error(`web seed ${conn.url}: ${data}`);
     }
+    torrent.emit?.(WEB_SEED_ANSWER, length, performance.now() - headersAt);
     return data;
   } finally {
     clearTimeout(timer);

@@ -1,5 +1,16 @@
 import type { Torrent, Wire } from 'webtorrent';
+import { createHash } from 'node:crypto';
+import { MirrorValve } from './mirror-valve.js';
 import type { PeerGuard } from './peer-guard.js';
+
+/** One piece as the mirror's top-up sees it. */
+export interface PieceState {
+  have: boolean;
+  /** Connected peers (not the web seed) that have it. */
+  availability: number;
+  /** A peer is sending it now. */
+  reserved: boolean;
+}
 
 /** Who sent bytes: BitTorrent peers, or the mirror (web seed or plain HTTP). */
 export type ByteSource = 'peers' | 'mirror';
@@ -99,6 +110,71 @@ export class TorrentHandle {
     this.torrent.addWebSeed(url);
   }
 
+  /**
+   * Let the mirror in as a web seed that sends only the pieces granted to it
+   * (mirror-valve.ts). Undefined if webtorrent's internals are not as
+   * expected: then the caller may add a plain web seed instead.
+   */
+  openMirror(url: string): MirrorValve | undefined {
+    return MirrorValve.open(this.torrent, url);
+  }
+
+  /**
+   * Take in pieces `first`..`last` that were written into the file around
+   * webtorrent (by plain HTTP): each one whose SHA1 matches the torrent's is
+   * marked verified and announced to the peers, so it is shared at once.
+   * @returns how many pieces were taken in
+   */
+  async adoptPieces(first: number, last: number): Promise<number> {
+    const internals = this.torrent as unknown as TorrentInternals;
+    if (typeof internals._markVerified !== 'function' || !Array.isArray(internals._hashes) || !internals.store) return 0;
+    let adopted = 0;
+    for (let index = first; index <= last && !internals.destroyed; index += 1) {
+      if (this.torrent.bitfield.get(index)) continue;
+      const data = await new Promise<Uint8Array | undefined>((resolve) => internals.store!.get(index, (error, chunk) => resolve(error ? undefined : chunk)));
+      if (!data || internals.destroyed || this.torrent.bitfield.get(index)) continue;
+      if (createHash('sha1').update(data).digest('hex') !== internals._hashes[index]) continue;
+      this.markVerified(index);
+      adopted += 1;
+    }
+    internals._checkDone?.();
+    return adopted;
+  }
+
+  /** What each piece looks like now: ours, how many connected peers have it, whether one is sending it. */
+  pieceStates(): PieceState[] {
+    const internals = this.torrent as unknown as { _reservations?: Array<Array<unknown> | null> };
+    const peers = this.torrent.wires.filter((wire) => wire.type !== 'webSeed') as unknown as Array<{ peerPieces: { get(index: number): boolean } }>;
+    return this.torrent.pieces.map((_, index) => ({
+      have: this.torrent.bitfield.get(index),
+      availability: peers.reduce((count, wire) => count + (wire.peerPieces.get(index) ? 1 : 0), 0),
+      reserved: internals._reservations?.[index]?.some((wire) => wire) ?? false,
+    }));
+  }
+
+  /**
+   * Open the file in webtorrent's store now (it opens lazily), so the
+   * torrent serves it by that descriptor even once its name is gone.
+   * @returns whether the first piece could be read
+   */
+  async openStore(): Promise<boolean> {
+    if (!this.torrent.ready) {
+      await new Promise<void>((resolve) => {
+        this.torrent.once('ready', () => resolve());
+        this.torrent.once('error', () => resolve());
+      });
+    }
+    const store = (this.torrent as unknown as TorrentInternals).store;
+    if (!store || this.torrent.destroyed || this.torrent.pieces.length === 0) return false;
+    return new Promise<boolean>((resolve) => store.get(0, (error) => resolve(!error)));
+  }
+
+  /** webtorrent's own steps for a piece verified: mark it, tell every peer. */
+  private markVerified(index: number): void {
+    (this.torrent as unknown as TorrentInternals)._markVerified!(index);
+    for (const wire of this.torrent.wires as unknown as Array<{ have(index: number): void; destroyed: boolean }>) if (!wire.destroyed) wire.have(index);
+  }
+
   /** Every block received, with its source. Counts connections made after the call. */
   onBytes(listener: (count: number, source: ByteSource) => void): void {
     this.torrent.on('wire', (wire: Wire) => {
@@ -108,12 +184,13 @@ export class TorrentHandle {
   }
 
   /**
-   * Each answer of the tracker: how many seeders it knows (undefined when it
-   * did not say). webtorrent does not pass this on; its tracker client does.
+   * Each answer of the tracker: how many seeders and leechers it knows
+   * (undefined when it did not say; trackers count the asking leecher too). webtorrent does not pass this on; its tracker client does.
    */
-  onTrackerAnswer(listener: (seeders: number | undefined) => void): void {
-    const tracker = (this.torrent as unknown as { discovery?: { tracker?: { on(event: string, listener: (data: { complete?: number }) => void): void } } }).discovery?.tracker;
-    tracker?.on('update', (data) => listener(typeof data.complete === 'number' ? data.complete : undefined));
+  onTrackerAnswer(listener: (seeders: number | undefined, leechers: number | undefined) => void): void {
+    const tracker = (this.torrent as unknown as { discovery?: { tracker?: { on(event: string, listener: (data: { complete?: number; incomplete?: number }) => void): void } } }).discovery?.tracker;
+    const count = (value: unknown) => (typeof value === 'number' ? value : undefined);
+    tracker?.on('update', (data) => listener(count(data.complete), count(data.incomplete)));
   }
 
   onDone(listener: () => void): void {
@@ -134,4 +211,13 @@ export class TorrentHandle {
   destroy(): Promise<void> {
     return new Promise((resolve) => this.torrent.destroy({ destroyStore: false }, () => resolve()));
   }
+}
+
+/** The webtorrent 2.8.5 internals adoptPieces and openStore use (harden.ts pins the version). */
+interface TorrentInternals {
+  destroyed: boolean;
+  _hashes?: string[];
+  store?: { get(index: number, cb: (error: Error | null, chunk?: Uint8Array) => void): void };
+  _markVerified?(index: number): void;
+  _checkDone?(): void;
 }

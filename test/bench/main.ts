@@ -6,7 +6,7 @@
  * their spread and ratios to apt-get, and writes the figures as JSON.
  * Not a test: nothing here asserts a timing.
  *
- *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-scrape,seeder,startup,scale,method,download] [--k 1,2,4,8] [--smoke] [--json FILE]
+ *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download] [--k 1,2,4,8] [--gap S] [--swarm-mib N] [--smoke] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -23,8 +23,11 @@ import { seedersScenario, swarmScenario } from './scenario-swarm.js';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-scrape,seeder,startup,scale,method,download' },
+    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download' },
     k: { type: 'string', default: '1,2,4,8' },
+    // The swarm's shape: seconds between arrivals, and the big payload in MiB (apt-get needs ~16 s for 64 MiB at 4 MiB/s).
+    gap: { type: 'string', default: '3' },
+    'swarm-mib': { type: 'string', default: '64' },
     smoke: { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench-results.json' },
   },
@@ -32,15 +35,19 @@ const { values } = parseArgs({
 const smoke = values.smoke!;
 const runs = smoke ? 1 : Number(values.runs);
 const ks = smoke ? [2] : values.k!.split(',').map(Number);
+const swarmShape = { gapS: Number(values.gap), payloadMiB: Number(values['swarm-mib']) };
 const scenarios: Record<string, () => Promise<Row[]>> = {
   cold: () => coldScenario(smoke, runs),
   'cold-torrent': () => coldTorrentScenario(smoke, runs),
   tail: () => tailScenario(smoke, runs),
   'tail-rtt': () => tailRttScenario(smoke, runs),
   seeders: () => seedersScenario(smoke, runs),
-  swarm: () => swarmScenario(smoke, runs, ks),
-  // The same with torrent.scrape on: empty swarms skip BitTorrent (fastest alone, worse for fleets).
-  'swarm-scrape': () => swarmScenario(smoke, runs, ks, { scrape: true }),
+  // Home uplinks: the default seed.uploadLimit.
+  swarm: () => swarmScenario(smoke, runs, ks, { ...swarmShape, uploadLimit: 1024 * 1024 }),
+  // A LAN fleet: no upload limit.
+  'swarm-fleet': () => swarmScenario(smoke, runs, ks, { ...swarmShape, uploadLimit: 0 }),
+  // The fleet with torrent.scrape on: empty swarms skip BitTorrent (fastest alone, worse for fleets).
+  'swarm-scrape': () => swarmScenario(smoke, runs, ks, { ...swarmShape, uploadLimit: 0, torrent: { scrape: true } }),
   seeder: () => seederScenario(smoke),
   startup: () => startupScenario(smoke, runs),
   scale: () => scaleScenario(runs),

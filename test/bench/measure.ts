@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 
 export interface Measurement {
   ms: number;
@@ -18,6 +19,8 @@ export function measure(command: string, args: readonly string[], env: NodeJS.Pr
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const rss = Number(/@@rss (\d+)/.exec(stderr)?.[1] ?? 0);
+      // BENCH_LOG=FILE keeps every run's stderr (with NODE_DEBUG=apt-torrent, the fetch policy's decisions).
+      if (process.env.BENCH_LOG) appendFileSync(process.env.BENCH_LOG, `== ${command} ${args.join(' ')} (${Math.round(ms)} ms, exit ${code})\n${stderr}\n`);
       if (code !== 0) process.stderr.write(`bench: ${command} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}\n`);
       resolve({ ms, maxRssKiB: rss, code: code ?? -1 });
     });

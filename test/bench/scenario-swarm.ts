@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { TestPackage } from '../helpers/archive.js';
 import { CLI } from '../helpers/cli.js';
@@ -72,22 +73,37 @@ export async function seedersScenario(smoke: boolean, runs: number): Promise<Row
   return rows;
 }
 
+/** How the swarm bench is shaped; the defaults are a home swarm on a busy mirror. */
+export interface SwarmShape {
+  /** Seconds between two machines' arrivals. */
+  gapS: number;
+  /** The machines' seed.uploadLimit in bytes per second (0: a LAN fleet, no limit). */
+  uploadLimit: number;
+  /** Payload in MiB of the three big packages together. */
+  payloadMiB: number;
+  /** Extra torrent.* settings for every machine. */
+  torrent?: Record<string, unknown>;
+}
+
 /**
  * K machines arriving a few seconds apart, the same big set, a mirror that
  * limits each connection (a busy mirror). Each machine runs the seeding
  * daemon (`apt-torrent seed`, seed.enabled) and `apt-torrent install -y`,
  * which hands what it got to its daemon: the real path, nothing simulated.
  * Mirror bytes per copy of the payload, and each machine's install time
- * against `apt-get install -y` on the same limited mirror.
+ * against `apt-get install -y` on the same limited mirror: the median, and
+ * the slowest machine (the goal is that no machine is slower than apt-get).
  */
-export async function swarmScenario(smoke: boolean, runs: number, ks: number[], torrent: Record<string, unknown> = {}): Promise<Row[]> {
-  const packages = bigAndSmall(smoke ? 0.04 : 0.16, 0, 'swarm');
+export async function swarmScenario(smoke: boolean, runs: number, ks: number[], shape: SwarmShape): Promise<Row[]> {
+  const torrent = shape.torrent ?? {};
+  const packages = bigAndSmall(smoke ? 0.04 : shape.payloadMiB / 100, 0, 'swarm');
   const payload = packages.reduce((sum, pkg) => sum + pkg.payload, 0);
   const rate = smoke ? '20m' : '4m';
-  const gapMs = smoke ? 300 : 2000;
+  const gapMs = smoke ? 300 : shape.gapS * 1000;
   const archive = await makeArchive(packages, { publish: true, rateLimit: rate });
   const names = packages.map((pkg) => pkg.name);
-  const label = Object.keys(torrent).length > 0 ? ` (${JSON.stringify({ torrent })})` : '';
+  const uplink = shape.uploadLimit === 0 ? 'uploadLimit 0 (fleet)' : `uploadLimit ${(shape.uploadLimit / MiB).toFixed(1)} MiB/s (home)`;
+  const label = `${uplink}${Object.keys(torrent).length > 0 ? `, ${JSON.stringify({ torrent })}` : ''}`;
   const rows: Row[] = [];
   try {
     const aptTimes: number[] = [];
@@ -99,13 +115,17 @@ export async function swarmScenario(smoke: boolean, runs: number, ks: number[], 
     for (const k of ks) {
       const copies: number[] = [];
       const medians: number[] = [];
+      const slowest: number[] = [];
+      const slower: number[] = [];
+      const loads: string[] = [];
       for (let run = 0; run < Math.max(1, Math.floor(runs / 2)); run += 1) {
         const machines = await Promise.all(Array.from({ length: k }, async () => {
           const sandbox = await makeSandbox(archive);
-          configureSeeding(join(sandbox.dir, 'xdg/apt-torrent/config.json'), {}, Object.keys(torrent).length > 0 ? { torrent } : {});
+          configureSeeding(join(sandbox.dir, 'xdg/apt-torrent/config.json'), { uploadLimit: shape.uploadLimit }, Object.keys(torrent).length > 0 ? { torrent } : {});
           return { sandbox, daemon: await startDaemon(sandbox.env, { timeoutMs: 60_000 }) };
         }));
         const before = archive.mirror.bytesServed('.deb');
+        loads.push(loadavg()[0]!.toFixed(1));
         try {
           const times = await Promise.all(machines.map(async ({ sandbox }, index) => {
             await sleep(index * gapMs);
@@ -113,6 +133,8 @@ export async function swarmScenario(smoke: boolean, runs: number, ks: number[], 
           }));
           copies.push((archive.mirror.bytesServed('.deb') - before) / payload);
           medians.push(median(times));
+          slowest.push(Math.max(...times));
+          slower.push(times.filter((ms) => ms > median(aptTimes)).length);
         } finally {
           for (const { sandbox, daemon } of machines) {
             await daemon.stop();
@@ -120,20 +142,28 @@ export async function swarmScenario(smoke: boolean, runs: number, ks: number[], 
           }
         }
       }
+      const scenario = `swarm: K=${k} machines ${gapMs / 1000} s apart, ${label}`;
       rows.push({
-        scenario: `swarm: K=${k} machines ${gapMs / 1000} s apart, mirror limit_rate ${rate}/connection, ${(payload / MiB).toFixed(0)} MiB${label}`,
+        scenario: `${scenario}, mirror limit_rate ${rate}/connection, ${(payload / MiB).toFixed(0)} MiB; load ${loads.join(', ')}`,
         measure: 'mirror copies of the payload',
         aptGet: String(k),
         aptTorrent: copies.map((value) => value.toFixed(2)).join(', '),
         ratio: Number((median(copies) / k).toFixed(2)),
-        target: k === 8 ? '<= 1.2 copies' : '-',
+        target: shape.uploadLimit === 0 ? '<= 1.1 copies' : '<= 2.0 copies',
       }, {
-        scenario: `swarm: K=${k}${label}`,
+        scenario,
         measure: 'median machine install time, ms',
         aptGet: spread(aptTimes),
         aptTorrent: spread(medians),
         ratio: Number((median(medians) / median(aptTimes)).toFixed(2)),
         target: '<= 1.0',
+      }, {
+        scenario,
+        measure: `slowest machine's install time, ms (machines slower than apt-get: ${slower.join(', ')})`,
+        aptGet: spread(aptTimes),
+        aptTorrent: spread(slowest),
+        ratio: Number((median(slowest) / median(aptTimes)).toFixed(2)),
+        target: k === 8 ? '<= 1.0' : '- (CPU-bound here)',
       });
     }
   } finally {

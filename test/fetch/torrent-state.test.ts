@@ -34,19 +34,17 @@ describe('a torrent download\'s state', () => {
     assert.equal(state.fill, 'requested');
   });
 
-  it('gives peers the delay, then lets the mirror in as web seed while they carry too little', () => {
-    const { state, clock } = fresh();
-    state.trackerAnswered(2);
-    clock.ms += 2000;
-    assert.equal(state.mirrorStep(2), 'wait');
-    clock.ms += 2000;
-    state.received(4 << 20, 'peers');
-    assert.equal(state.mirrorStep(2), 'wait', 'peers carry the file fast enough');
-    clock.ms += 4000;
-    state.received(1000, 'peers');
-    assert.equal(state.mirrorStep(2), 'web-seed');
-    assert.deepEqual(state.mirror, { how: 'web-seed', atMs: clock.ms });
-    assert.equal(state.fill, 'none', 'the web seed needs no fill');
+  it('waits for a leecher the tracker knows of; a dropped top-up asks for the fill once', () => {
+    const { state } = fresh();
+    state.trackerAnswered(0, 3);
+    assert.equal(state.trackerLeechers, 3);
+    assert.equal(state.mirrorStep(0), 'wait', 'other leechers share what they have');
+    state.trackerAnswered(undefined, undefined);
+    assert.equal(state.trackerLeechers, 3, 'an answer without counts keeps the last');
+    state.topUpFailed();
+    assert.equal(state.fill, 'requested');
+    assert.equal(state.mirrorStep(0), 'wait', 'the fill is asked for already');
+    assert.equal(state.watchStep({ downloaded: 0, peers: 0, done: false }), 'http');
   });
 
   it('counts bytes by source; the fill\'s bytes are the mirror\'s but do not make the torrent look fast', () => {
@@ -59,11 +57,12 @@ describe('a torrent download\'s state', () => {
     assert.ok(state.snapshot({ downloaded: 0, peers: 1, done: false }).rate < 1000);
   });
 
-  it('a file crawling with the mirror in for stallMs goes to HTTP; progress keeps it with peers', () => {
+  it('a file crawling stallMs past the top-up\'s deadline goes to HTTP; progress keeps it with peers until then', () => {
     const { state, clock } = fresh();
     state.trackerAnswered(1);
     clock.ms += 4000;
-    assert.equal(state.mirrorStep(1), 'web-seed');
+    assert.equal(state.mirrorStep(1), 'wait');
+    state.deadlineMs = clock.ms;
     let downloaded = 0;
     for (let second = 0; second < 9; second += 1) {
       clock.ms += 1000;

