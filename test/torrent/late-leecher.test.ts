@@ -41,7 +41,7 @@ describe('a late leecher and an early one still downloading', () => {
     writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), torrent: { webSeedDelay: 1 } }));
   });
   const fromPeers = (stderr: string) => {
-    const match = /torrent: ([\d.]+) (B|KiB|MiB) from peers/.exec(stderr);
+    const match = /([\d.]+) (B|KiB|MiB) from peers/.exec(stderr);
     assert.ok(match, stderr);
     return Number(match[1]) * ({ B: 1, KiB: 1024, MiB } as Record<string, number>)[match[2]!]!;
   };
