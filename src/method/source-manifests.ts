@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { acceptTorrent } from '../bittorrent/accept-torrent.js';
 import { redactUri } from '../apt/auth-conf.js';
-import { assignTorrents, type TrustedManifest } from '../fetch/assign-torrents.js';
+import { assignTorrents, type TorrentPolicy, type TrustedManifest } from '../fetch/assign-torrents.js';
+import { UNTRUSTED_PHRASE } from '../fetch/manifest-trust.js';
 import { discoverManifests } from '../fetch/discover.js';
 import { fetchCached } from '../fetch/fetch-cached.js';
 import type { Network } from '../fetch/network.js';
@@ -17,6 +18,8 @@ export interface SourceManifestsOptions {
   manifestUrl?: string;
   keyring?: string;
   trackers: readonly string[];
+  /** torrent.untrustedManifests, and the files kept off BitTorrent because APT reaches their source through a proxy (torrent.withProxy). */
+  policy: Omit<TorrentPolicy, 'held'>;
   /** Where fetched manifests are kept for conditional requests. */
   cacheDir: string;
   /** Where checked .torrent files wait for the download. */
@@ -36,16 +39,29 @@ export interface SourceManifestsOptions {
 export class SourceManifests {
   private readonly found = new Map<string, Promise<TrustedManifest[]>>();
   private readonly staged = new Map<string, Promise<string | undefined>>();
+  /** Sources and manifests the policy kept on HTTP, said once each. */
+  private readonly held = new Set<string>();
 
   constructor(private readonly options: SourceManifestsOptions) {}
 
   /** The file routed to BitTorrent when a manifest of its source lists its SHA256 and size, else undefined. */
   async match(file: PlannedFile, source: AptSource): Promise<PlannedFile | undefined> {
     const manifests = await this.forSource(source);
-    const [assigned] = assignTorrents([file], manifests, this.options.trackers);
+    // The same policy as the command's own client: a source behind a proxy, or a manifest nothing vouches for under
+    // torrent.untrustedManifests: http, keeps its files on HTTP, which APT's own method then fetches through that proxy.
+    const [assigned] = assignTorrents([file], manifests, this.options.trackers, { ...this.options.policy, held: (held, manifest, why) => this.sayHeld(held, manifest, why) });
     if (assigned?.route !== 'torrent' || !assigned.torrent) return undefined;
     const local = await this.stage(assigned);
     return local ? { ...assigned, torrent: { ...assigned.torrent, torrentUrl: local } } : undefined;
+  }
+
+  private sayHeld(file: PlannedFile, manifest: TrustedManifest, why: 'proxy' | 'untrusted'): void {
+    const key = why === 'proxy' ? `proxy\0${file.repoUri}` : `untrusted\0${manifest.url}`;
+    if (this.held.has(key)) return;
+    this.held.add(key);
+    this.options.warn(why === 'proxy'
+      ? `APT reaches ${redactUri(file.repoUri)} through a proxy: the files its manifest lists come over HTTP through it, not by BitTorrent, whose peers and trackers cannot be reached through an HTTP proxy (torrent.withProxy: on uses BitTorrent anyway)`
+      : `manifest ${redactUri(manifest.url)} is not trusted (${UNTRUSTED_PHRASE}): its files come over HTTP (torrent.untrustedManifests: http)`);
   }
 
   private forSource(source: AptSource): Promise<TrustedManifest[]> {

@@ -105,6 +105,10 @@ export async function prepareTorrents(
       manifestUrl: config.manifest || undefined,
       keyring: config.manifestKeyring || undefined,
       trackers: config['torrent.trackers'],
+      policy: {
+        untrusted: config['torrent.untrustedManifests'],
+        proxied: (file) => config['torrent.withProxy'] === 'off' && network.proxyFor(file.uri) !== undefined,
+      },
       cacheDir: join(partial, 'manifests'),
       torrentDir: join(partial, 'torrents'),
       timeoutMs: Math.min(config['http.timeout'] * 1000, MANIFEST_TIMEOUT_MS),

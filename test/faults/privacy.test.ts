@@ -107,6 +107,16 @@ describe('trackers and proxies: who learns what this machine installs', () => {
     assert.deepEqual(theirs.seen, [], 'never to the manifest\'s');
   });
 
+  it('through the APT method (no --prefetch), torrent.untrustedManifests: http keeps an untrusted manifest\'s files on HTTP, own trackers or not', { timeout: 60_000 }, async () => {
+    const box = await configured({ trackers: [mine.url], untrustedManifests: 'http' });
+    const before = mine.seen.length;
+    const download = await runCli(['download', 'bigpriv', 'smallpriv'], box.env, { timeoutMs: 60_000 });
+    assert.equal(download.code, 0, download.stderr);
+    assert.equal(mine.seen.length, before, 'no tracker was told anything');
+    assert.deepEqual(theirs.seen, []);
+    assert.match(download.stderr, /manifest http:\S+manifest\.json is not trusted .*: its files come over HTTP/);
+  });
+
   it('torrent.untrustedManifests: all uses it as published, trackers included', async () => {
     const box = await configured({ untrustedManifests: 'all' });
     const { file } = await plan(box);
@@ -144,6 +154,19 @@ describe('trackers and proxies: who learns what this machine installs', () => {
       assert.match(download.stderr, /Got bigpriv_1\.0_all\.deb \(1\.3 MiB, http\)/);
       assert.ok(proxy.seen.includes(`${site.mirror.url}${site.archive.pool.get('bigpriv')}`), `the proxy saw: ${proxy.seen.join(', ')}`);
       assert.equal(theirs.seen.length, announced, 'no tracker was told anything past the proxy');
+    });
+
+    it('through the APT method (no --prefetch), a source behind a proxy gets no BitTorrent either: APT\'s own method fetches its files through the proxy', { timeout: 60_000 }, async () => {
+      const viaProxy = `Acquire::http::Proxy=${proxy.url}`;
+      const announced = theirs.seen.length;
+      const seen = proxy.seen.length;
+      // A box of its own: the one above has the files in its cache already.
+      const fresh = await configured();
+      const download = await runCli(['-o', viaProxy, 'download', 'bigpriv', 'smallpriv'], fresh.env, { timeoutMs: 60_000 });
+      assert.equal(download.code, 0, download.stderr);
+      assert.equal(theirs.seen.length, announced, 'no tracker was told anything past the proxy');
+      assert.ok(proxy.seen.slice(seen).includes(`${site.mirror.url}${site.archive.pool.get('bigpriv')}`), `the proxy saw: ${proxy.seen.slice(seen).join(', ')}`);
+      assert.match(download.stderr, /apt-torrent: APT reaches http:\/\/127\.0\.0\.1:\d+\/ through a proxy: the files its manifest lists come over HTTP through it/);
     });
 
     it('torrent.withProxy: on uses BitTorrent anyway', async () => {
