@@ -39,6 +39,12 @@ export interface SeederOptions {
 const RETRY_MS = 60_000;
 /** How long webtorrent may take to open a woken torrent before its peer is turned away. */
 const READY_MS = 10_000;
+/**
+ * A peer that got no byte for this long is disconnected: one that stalls after
+ * its handshake, or wants nothing (a seed itself), would otherwise keep its
+ * torrent awake for good, and seed.maxActive of them would turn every other peer away.
+ */
+const IDLE_PEER_MS = 120_000;
 
 export class Seeder {
   private readonly entries = new Map<string, SeededFile>();
@@ -264,7 +270,7 @@ export class Seeder {
     let torrent: TorrentHandle;
     try {
       // Verified by checkOne: the client seeds it without reading it again.
-      torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash));
+      torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash), { idlePeerMs: IDLE_PEER_MS });
     } catch (error) {
       failed(error as Error);
       return;
