@@ -14,6 +14,8 @@ import type { Seeder } from './seeder.js';
 
 /** Connections still sending their handshake; a few dozen is plenty for a seed, and bounds what a flood can hold open. */
 const MAX_PENDING = 32;
+/** Of those, from one address: a single host saying nothing must not shut the door on everyone else. */
+const MAX_PENDING_PER_ADDRESS = 4;
 /** Peers whose torrent is being woken: each waits its turn (wakes run one at a time), so their number is bounded too. */
 const MAX_WAKING = 64;
 const HANDSHAKE_MS = 10_000;
@@ -48,6 +50,7 @@ export class Discovery implements Availability {
     const listener = await listenPeers({
       port: options.port,
       maxPending: MAX_PENDING,
+      maxPendingPerAddress: MAX_PENDING_PER_ADDRESS,
       handshakeTimeoutMs: HANDSHAKE_MS,
       isBlocked: (address) => options.client.isBlocked(address),
       onPeer: (infoHash, socket, head) => {
