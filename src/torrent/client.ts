@@ -138,8 +138,8 @@ export class TorrentClient {
   /**
    * Seed a file in `dir` that was verified just now: webtorrent need not read
    * it again. Throws when webtorrent refuses the torrent at once.
-   * `idlePeerMs`: a peer that got no byte of the file for this long is
-   * disconnected. webtorrent keeps a seed's peers for as long as they stay
+   * `idlePeerMs`: a peer that got no byte of the file for this long, and is
+   * not waiting for its turn (interested while choked), is disconnected. webtorrent keeps a seed's peers for as long as they stay
    * connected, wanting nothing or stalled on purpose, each holding a connection
    * slot (and, in the seeding daemon, keeping its torrent awake).
    */
@@ -150,7 +150,8 @@ export class TorrentClient {
     const idleMs = options.idlePeerMs;
     if (idleMs !== undefined && idleMs > 0) {
       torrent.on('wire', (wire: Wire) => {
-        const timer = setTimeout(() => wire.destroy(), idleMs);
+        // A peer that wants pieces while it is choked (more peers than upload slots) waits its turn: not idle.
+        const timer = setTimeout(() => (wire.peerInterested && wire.amChoking ? timer.refresh() : wire.destroy()), idleMs);
         timer.unref();
         wire.on('upload', () => timer.refresh());
         wire.once('close', () => clearTimeout(timer));

@@ -54,4 +54,15 @@ describe('idle peers of a seeded torrent', () => {
     assert.ok(peer.isClosed, 'a stalled peer is still connected');
     assert.equal(handle.peers(), 0);
   });
+
+  it('disconnects a peer that says it is interested, is unchoked, and then never asks for a block', async () => {
+    const peer = await RawPeer.connect(client.port);
+    peers.push(peer);
+    peer.handshake(infoHash);
+    assert.ok(await peer.handshakeAnswered());
+    // interested (id 2): webtorrent unchokes it at once; it is not waiting for its turn.
+    peer.message(Buffer.from([2]));
+    await Promise.race([peer.closed, sleep(4000)]);
+    assert.ok(peer.isClosed, 'an interested peer that never requests is still connected');
+  });
 });
