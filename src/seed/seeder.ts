@@ -39,11 +39,7 @@ export interface SeederOptions {
 const RETRY_MS = 60_000;
 /** How long webtorrent may take to open a woken torrent before its peer is turned away. */
 const READY_MS = 10_000;
-/**
- * A peer that got no byte for this long is disconnected: one that stalls after
- * its handshake, or wants nothing (a seed itself), would otherwise keep its
- * torrent awake for good, and seed.maxActive of them would turn every other peer away.
- */
+/** A peer sent no byte this long is dropped: stalled or wanting nothing, it kept its torrent awake for good. */
 const IDLE_PEER_MS = 120_000;
 
 export class Seeder {
