@@ -28,6 +28,8 @@ export interface AnnouncerOptions {
   /** A tracker answered for this torrent. */
   onAnswer(infoHash: string, answer: AnnounceAnswer): void;
   log(message: string): void;
+  /** The whole of an HTTP announce, answer read, within this (default 15 s). */
+  timeoutMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -131,7 +133,7 @@ export class Announcer {
     let answer: AnnounceAnswer | undefined;
     let failure: string | undefined;
     try {
-      answer = pair.tracker.startsWith('udp:') ? await this.udp.announce(pair.tracker, request) : parseAnnounce(await fetchBounded(announceUrl(pair.tracker, request)!));
+      answer = pair.tracker.startsWith('udp:') ? await this.udp.announce(pair.tracker, request) : parseAnnounce(await fetchBounded(announceUrl(pair.tracker, request)!, this.options.timeoutMs ?? TIMEOUT_MS));
     } catch (error) {
       failure = (error as Error).message;
     }
@@ -160,11 +162,15 @@ export class Announcer {
   }
 }
 
-/** GET `url`; the body, at most 64 KiB, within 15 s, status 200 only. */
-function fetchBounded(url: string): Promise<Buffer> {
+/**
+ * GET `url`; the body, at most 64 KiB, status 200 only, all of it within
+ * `timeoutMs`: a socket timeout alone would let a tracker that trickles a
+ * byte now and then hold one of the few announce slots for days.
+ */
+function fetchBounded(url: string, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const get = url.startsWith('https:') ? httpsGet : httpGet;
-    const request = get(url, { agent: false, timeout: TIMEOUT_MS, headers: { 'user-agent': 'apt-torrent' } }, (response: IncomingMessage) => {
+    const request = get(url, { agent: false, timeout: timeoutMs, headers: { 'user-agent': 'apt-torrent' } }, (response: IncomingMessage) => {
       if (response.statusCode !== 200) {
         response.resume();
         reject(new Error(`HTTP ${response.statusCode}`));
@@ -183,7 +189,9 @@ function fetchBounded(url: string): Promise<Buffer> {
       response.on('end', () => resolve(Buffer.concat(chunks)));
       response.on('error', reject);
     });
-    request.on('timeout', () => request.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
+    const deadline = setTimeout(() => request.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
+    request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
     request.on('error', reject);
   });
 }

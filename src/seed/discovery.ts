@@ -5,6 +5,7 @@
  * torrent.lsd, announces to the LAN (lsd.ts). Together they are the
  * Seeder's `availability`.
  */
+import type { Socket } from 'node:net';
 import type { TorrentClient } from '../torrent/client.js';
 import { Announcer } from './announcer.js';
 import { startLsd, type Lsd } from './lsd.js';
@@ -14,6 +15,8 @@ import type { Seeder } from './seeder.js';
 
 /** Connections still sending their handshake; a few dozen is plenty for a seed, and bounds what a flood can hold open. */
 const MAX_PENDING = 32;
+/** Of those, from one address: a single host saying nothing must not shut the door on everyone else. */
+const MAX_PENDING_PER_ADDRESS = 4;
 /** Peers whose torrent is being woken: each waits its turn (wakes run one at a time), so their number is bounded too. */
 const MAX_WAKING = 64;
 const HANDSHAKE_MS = 10_000;
@@ -45,9 +48,23 @@ export class Discovery implements Availability {
   static async listen(options: DiscoveryOptions): Promise<Discovery> {
     let discovery: Discovery | undefined;
     let waking = 0;
+    // Connections handed to webtorrent per torrent, still open. Counted here, not by the torrent's peers: a
+    // peer counts there only once webtorrent has read its handshake, so a burst of peers woken together
+    // all found room. Keys: torrents with an open handed connection, at most maxActive of them awake.
+    const handed = new Map<string, number>();
+    const handOver = (infoHash: string, socket: Socket, head: Buffer) => {
+      handed.set(infoHash, (handed.get(infoHash) ?? 0) + 1);
+      socket.once('close', () => {
+        const left = (handed.get(infoHash) ?? 1) - 1;
+        if (left > 0) handed.set(infoHash, left);
+        else handed.delete(infoHash);
+      });
+      options.client.accept(socket, head);
+    };
     const listener = await listenPeers({
       port: options.port,
       maxPending: MAX_PENDING,
+      maxPendingPerAddress: MAX_PENDING_PER_ADDRESS,
       handshakeTimeoutMs: HANDSHAKE_MS,
       isBlocked: (address) => options.client.isBlocked(address),
       onPeer: (infoHash, socket, head) => {
@@ -56,7 +73,7 @@ export class Discovery implements Availability {
         waking += 1;
         void seeder.wake(infoHash).catch(() => undefined).then((torrent) => {
           waking -= 1;
-          if (torrent && !socket.destroyed && torrent.peers() < options.maxPeers) options.client.accept(socket, head);
+          if (torrent && !socket.destroyed && torrent.peers() < options.maxPeers && (handed.get(infoHash) ?? 0) < options.maxPeers) handOver(infoHash, socket, head);
           else socket.destroy();
         });
       },

@@ -13,6 +13,8 @@ export interface PeerListenerOptions {
   port: number;
   /** Connections whose handshake is still being read; more are closed at once. */
   maxPending: number;
+  /** Of those, from one address: one host must not take every slot with connections that say nothing. */
+  maxPendingPerAddress: number;
   handshakeTimeoutMs: number;
   /** Addresses shut out: closed before a byte is read. */
   isBlocked(address: string): boolean;
@@ -32,21 +34,28 @@ export interface PeerListener {
 
 export function listenPeers(options: PeerListenerOptions): Promise<PeerListener> {
   const pending = new Set<Socket>();
+  /** Connections in their handshake per address; holds only addresses that have one, so at most maxPending keys. */
+  const perAddress = new Map<string, number>();
   // Every connection accepted, handed on or not: close() ends them all, or the server would wait for them.
   const open = new Set<Socket>();
   const server: Server = createServer({ pauseOnConnect: false }, (socket) => {
     socket.on('error', () => {});
     open.add(socket);
     socket.once('close', () => open.delete(socket));
-    if (!socket.remoteAddress || options.isBlocked(socket.remoteAddress) || pending.size >= options.maxPending) {
+    const address = socket.remoteAddress?.replace(/^::ffff:/i, '');
+    if (!address || options.isBlocked(socket.remoteAddress!) || pending.size >= options.maxPending || (perAddress.get(address) ?? 0) >= options.maxPendingPerAddress) {
       socket.destroy();
       return;
     }
     pending.add(socket);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = () => {
-      pending.delete(socket);
+      if (!pending.delete(socket)) return;
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', finish);

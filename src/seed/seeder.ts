@@ -39,6 +39,8 @@ export interface SeederOptions {
 const RETRY_MS = 60_000;
 /** How long webtorrent may take to open a woken torrent before its peer is turned away. */
 const READY_MS = 10_000;
+/** A peer sent no byte this long is dropped: stalled or wanting nothing, it kept its torrent awake for good. */
+const IDLE_PEER_MS = 120_000;
 
 export class Seeder {
   private readonly entries = new Map<string, SeededFile>();
@@ -264,7 +266,7 @@ export class Seeder {
     let torrent: TorrentHandle;
     try {
       // Verified by checkOne: the client seeds it without reading it again.
-      torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash));
+      torrent = this.options.client.seed(entry.torrentFile, dataDir(this.options.store, entry.facts.infoHash), { idlePeerMs: IDLE_PEER_MS });
     } catch (error) {
       failed(error as Error);
       return;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type WebTorrent from 'webtorrent';
+import type { Wire } from 'webtorrent';
 import { AddressSet } from './address-set.js';
 import { harden, register } from './harden.js';
 import { PeerGuard } from './peer-guard.js';
@@ -137,11 +138,25 @@ export class TorrentClient {
   /**
    * Seed a file in `dir` that was verified just now: webtorrent need not read
    * it again. Throws when webtorrent refuses the torrent at once.
+   * `idlePeerMs`: a peer that got no byte of the file for this long, and is
+   * not waiting for its turn (interested while choked), is disconnected. webtorrent keeps a seed's peers for as long as they stay
+   * connected, wanting nothing or stalled on purpose, each holding a connection
+   * slot (and, in the seeding daemon, keeping its torrent awake).
    */
-  seed(data: Buffer, dir: string): TorrentHandle {
+  seed(data: Buffer, dir: string, options: { idlePeerMs?: number } = {}): TorrentHandle {
     const torrent = this.client.add(data, { path: dir, skipVerify: true, storeCacheSlots: 0 });
     // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
     torrent.on('warning', () => {});
+    const idleMs = options.idlePeerMs;
+    if (idleMs !== undefined && idleMs > 0) {
+      torrent.on('wire', (wire: Wire) => {
+        // A peer that wants pieces while it is choked (more peers than upload slots) waits its turn: not idle.
+        const timer = setTimeout(() => (wire.peerInterested && wire.amChoking ? timer.refresh() : wire.destroy()), idleMs);
+        timer.unref();
+        wire.on('upload', () => timer.refresh());
+        wire.once('close', () => clearTimeout(timer));
+      });
+    }
     return new TorrentHandle(torrent);
   }
 

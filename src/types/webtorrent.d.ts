@@ -42,6 +42,10 @@ declare module 'webtorrent' {
     downloaded: number;
     uploaded: number;
     destroyed: boolean;
+    /** The peer wants pieces from us. */
+    peerInterested: boolean;
+    /** We refuse to send it pieces (BitTorrent's choke). */
+    amChoking: boolean;
     destroy(): void;
   }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { AnnounceAnswer } from '../../src/bittorrent/announce.js';
 import { Announcer } from '../../src/seed/announcer.js';
@@ -54,5 +56,42 @@ describe('the seeding daemon\'s own announces, to a third-party tracker (opentra
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(logged.length, 1, logged.join('\n'));
     assert.match(logged[0]!, /tracker 127\.0\.0\.1:9 does not answer/);
+  });
+});
+
+describe('an HTTP tracker that trickles its answer', () => {
+  it('is given up on when the whole answer has not come within the deadline, not only when it goes silent', async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      // A byte every 100 ms: never silent long enough for a socket timeout, never done.
+      const timer = setInterval(() => response.write('d'), 100);
+      response.on('close', () => clearInterval(timer));
+    });
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const logged: string[] = [];
+    const announcer = new Announcer({
+      port: 6881,
+      peerId: randomBytes(20).toString('hex'),
+      maxInFlight: 1,
+      timeoutMs: 600,
+      uploaded: () => 0,
+      onAnswer: () => {},
+      log: (message) => logged.push(message),
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      announcer.want(randomBytes(20).toString('hex'), [`http://127.0.0.1:${port}/announce`], { soon: true });
+      assert.ok(await poll(() => logged.length > 0, 4000, 50), 'the trickling tracker still holds the announce slot');
+      assert.match(logged[0]!, /does not answer \(no answer in 0\.6 s\)/);
+    } finally {
+      announcer.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -114,4 +114,15 @@ describe('every seeded package available at once: sleeping torrents are announce
     first.destroy();
     second.destroy();
   });
+
+  it('holds seed.maxPeers even when many peers ask for a sleeping torrent at the same moment', async () => {
+    const infoHash = records[9]!.infoHash;
+    const peers = await Promise.all(Array.from({ length: 8 }, (_, index) => RawPeer.connect(port, { localAddress: `127.0.0.${20 + index}` })));
+    for (const peer of peers) peer.handshake(infoHash);
+    await Promise.all(peers.map((peer) => peer.handshakeAnswered(3000)));
+    const answered = peers.filter((peer) => peer.received.length >= 68 && !peer.isClosed).length;
+    for (const peer of peers) peer.destroy();
+    assert.ok(answered >= 1, 'woken and answered');
+    assert.ok(answered <= 2, `${answered} peers answered with seed.maxPeers 2`);
+  });
 });

@@ -16,6 +16,7 @@ describe('the seeding daemon\'s peer listener', () => {
     listener = await listenPeers({
       port: 0,
       maxPending: 3,
+      maxPendingPerAddress: 3,
       handshakeTimeoutMs: 800,
       isBlocked: (address) => blocked.has(address.replace(/^::ffff:/, '')),
       onPeer: (infoHash, socket, head) => handed.push({ infoHash, head, socket }),
@@ -73,5 +74,34 @@ describe('the seeding daemon\'s peer listener', () => {
     peer.handshake(INFOHASH);
     await peer.closed;
     assert.equal(handed.length, 1);
+  });
+});
+
+describe('the peer listener, against one host that opens connections and says nothing', () => {
+  it('holds at most maxPendingPerAddress of them in their handshake; another host still gets in', async () => {
+    const listener = await listenPeers({ port: 0, maxPending: 10, maxPendingPerAddress: 2, handshakeTimeoutMs: 5000, isBlocked: () => false, onPeer: (_infoHash, socket) => socket.destroy() });
+    const peers: RawPeer[] = [];
+    try {
+      for (let count = 0; count < 2; count += 1) peers.push(await RawPeer.connect(listener.port, { localAddress: '127.0.0.7' }));
+      assert.ok(await poll(() => listener.pending() === 2, 2000, 10));
+      const third = await RawPeer.connect(listener.port, { localAddress: '127.0.0.7' });
+      peers.push(third);
+      await Promise.race([third.closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      assert.ok(third.isClosed, 'a third silent connection from the same host is held too');
+      const other = await RawPeer.connect(listener.port, { localAddress: '127.0.0.8' });
+      peers.push(other);
+      assert.ok(await poll(() => listener.pending() === 3, 2000, 10), 'another host is let in');
+      assert.ok(!other.isClosed);
+      // A slot freed by a handshake goes back to its host.
+      peers[0]!.destroy();
+      assert.ok(await poll(() => listener.pending() === 2, 2000, 10));
+      const again = await RawPeer.connect(listener.port, { localAddress: '127.0.0.7' });
+      peers.push(again);
+      assert.ok(await poll(() => listener.pending() === 3, 2000, 10));
+      assert.ok(!again.isClosed);
+    } finally {
+      for (const peer of peers) peer.destroy();
+      await listener.close();
+    }
   });
 });
