@@ -58,6 +58,8 @@ export class SourceManifests {
         keyring: this.options.keyring,
         cacheDir: this.options.cacheDir,
         timeoutMs: this.options.timeoutMs,
+        // Without trackers of its own, the method has no use for a manifest nothing vouches for (see match).
+        skipUnvouched: this.options.trackers.length === 0,
         warn: (message) => this.options.warn(message),
       }).catch((error: unknown) => {
         this.options.warn(`manifest discovery for ${redactUri(source.repoUri)} ${source.release} failed (${(error as Error).message}); its files come from the mirror`);

@@ -9,7 +9,7 @@ import { makeOwnDir } from './own-dir.js';
 import { becomeUser, sandboxUser } from './privileges.js';
 import { startSeedAgent, type HandedFile } from './seed-handoff.js';
 import { SourceManifests } from './source-manifests.js';
-import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from './torrent-batch.js';
+import type { BatchAnswers, BatchEntry, BatchSettings } from './torrent-batch.js';
 
 /** The longest a manifest or a .torrent may take, each attempt (as for the CLI). */
 const MANIFEST_TIMEOUT_MS = 10_000;
@@ -88,8 +88,9 @@ export async function prepareTorrents(
       warn: (message) => hooks.warn(`apt-torrent: ${message}`),
     }),
     batcher: new Batcher<BatchEntry>(
-      // Whatever happened in the run, no acquire is left without an answer.
-      (entries) => runBatch(entries, batch, hooks.answers).finally(() => entries.forEach(hooks.unanswered)),
+      // Whatever happened in the run, no acquire is left without an answer. The download code (got,
+      // then webtorrent) is loaded only here: a run whose files no manifest lists never needs it.
+      (entries) => import('./torrent-batch.js').then(({ runBatch }) => runBatch(entries, batch, hooks.answers)).finally(() => entries.forEach(hooks.unanswered)),
       { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
     ),
   };
