@@ -24,7 +24,7 @@ export interface TorrentSetup {
   /** False when the config says so, or when it could not be read or privileges not dropped: every file goes to the mirror. */
   enabled: boolean;
   manifests: SourceManifests;
-  batcher: Batcher<BatchEntry>;
+  batcher: Pick<Batcher<BatchEntry>, 'add'>;
   /** Files answered 201 go here when `seed.enabled`: to the seeding daemon once the run is over. */
   seeding?: { record(handed: HandedFile): void };
 }
@@ -74,6 +74,13 @@ export async function prepareTorrents(
   }
   const network = await networkFrom(settings, logins, env, config['http.parallel']);
   const batch: BatchSettings = { config, network, archivesPartial, partial };
+  const batcher = new Batcher<BatchEntry>(
+    // Whatever happened in the run, no acquire is left without an answer. The download code (got,
+    // then webtorrent) is loaded only here: a run whose files no manifest lists never needs it.
+    (entries) => loadBatch().then(({ runBatch }) => runBatch(entries, batch, hooks.answers)).finally(() => entries.forEach(hooks.unanswered)),
+    { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
+  );
+  let warming = false;
   return {
     enabled: config['torrent.enabled'],
     ...(seeding ? { seeding } : {}),
@@ -87,11 +94,26 @@ export async function prepareTorrents(
       timeoutMs: Math.min(config['http.timeout'] * 1000, MANIFEST_TIMEOUT_MS),
       warn: (message) => hooks.warn(`apt-torrent: ${message}`),
     }),
-    batcher: new Batcher<BatchEntry>(
-      // Whatever happened in the run, no acquire is left without an answer. The download code (got,
-      // then webtorrent) is loaded only here: a run whose files no manifest lists never needs it.
-      (entries) => import('./torrent-batch.js').then(({ runBatch }) => runBatch(entries, batch, hooks.answers)).finally(() => entries.forEach(hooks.unanswered)),
-      { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
-    ),
+    batcher: {
+      add(entry) {
+        // The first file bound for BitTorrent waits BATCH_WINDOW_MS for company: time to load the download code meanwhile.
+        if (!warming) warmUp();
+        warming = true;
+        batcher.add(entry);
+      },
+    },
   };
+}
+
+let batchModule: Promise<typeof import('./torrent-batch.js')> | undefined;
+const loadBatch = () => (batchModule ??= import('./torrent-batch.js'));
+
+/**
+ * Load the batch's code and install webtorrent's bounds (which loads most of
+ * webtorrent) ahead of the first batch. A failure here is not reported: the
+ * batch meets it again, and answers for it.
+ */
+function warmUp(): void {
+  loadBatch().catch(() => {});
+  import('../torrent/harden.js').then(({ harden }) => harden()).catch(() => {});
 }
