@@ -8,8 +8,6 @@ import { fetchCached } from './fetch-cached.js';
 import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
 import { manifestInRelease, verdictFor } from './release-check.js';
 import { trustReason, type TrustReason } from './manifest-trust.js';
-import { validateManifest } from '../manifest/validate.js';
-import { runCapture } from '../util/run.js';
 import { redactUri } from '../apt/auth-conf.js';
 
 export interface DiscoverOptions {
@@ -96,6 +94,8 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
   } catch (error) {
     return fallback(`is not valid JSON (${(error as Error).message})`);
   }
+  // The schema's checker is loaded only when there is a manifest to check.
+  const { validateManifest } = await import('../manifest/validate.js');
   const { manifest, problems } = validateManifest(json);
   if (!manifest) return fallback(`does not follow the manifest schema: ${problems.slice(0, 3).join('; ')}`);
 
@@ -155,6 +155,7 @@ async function signatureProblem(signatureUrl: string, data: Buffer, options: Dis
   try {
     await writeFile(join(dir, 'manifest.json'), data);
     await writeFile(join(dir, 'manifest.json.gpg'), signature.bytes);
+    const { runCapture } = await import('../util/run.js');
     const result = await runCapture('gpgv', ['--keyring', options.keyring!, join(dir, 'manifest.json.gpg'), join(dir, 'manifest.json')], { maxBytes: GPGV_OUTPUT });
     if (result.code === 0) return undefined;
     return `has no valid signature from the keyring ${options.keyring} (gpgv: ${result.stderr.trim().split('\n').pop()})`;

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { acceptTorrent } from '../bittorrent/accept-torrent.js';
 import { redactUri } from '../apt/auth-conf.js';
 import { assignTorrents, type TrustedManifest } from '../fetch/assign-torrents.js';
 import { discoverManifests } from '../fetch/discover.js';
@@ -79,6 +78,7 @@ export class SourceManifests {
         try {
           const fetched = await fetchCached(source.torrentUrl, { network: this.options.network, timeoutMs: this.options.timeoutMs });
           if (!fetched) throw new Error('not found (404)');
+          const { acceptTorrent } = await import('../bittorrent/accept-torrent.js');
           acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash });
           await mkdir(this.options.torrentDir, { recursive: true, mode: 0o700 });
           const path = join(this.options.torrentDir, `${source.infoHash}.torrent`);

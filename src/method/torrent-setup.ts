@@ -7,7 +7,7 @@ import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt
 import { Batcher } from './batcher.js';
 import { makeOwnDir } from './own-dir.js';
 import { becomeUser, sandboxUser } from './privileges.js';
-import { startSeedAgent, type HandedFile } from './seed-handoff.js';
+import type { HandedFile } from './seed-handoff.js';
 import { SourceManifests } from './source-manifests.js';
 import type { BatchAnswers, BatchEntry, BatchSettings } from './torrent-batch.js';
 
@@ -64,7 +64,7 @@ export async function prepareTorrents(
   }
   // Started while still root: the sandbox user can reach neither the state directory nor the daemon.
   const seeding = config['torrent.enabled'] && config['seed.enabled'] && !drop.problem
-    ? startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
+    ? (await import('./seed-handoff.js')).startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
     : undefined;
   const problem = drop.problem ?? (drop.user ? becomeUser(drop.user) : undefined);
   if (problem) {
