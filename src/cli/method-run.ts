@@ -49,10 +49,14 @@ export interface MethodRunSpec {
 export async function runThroughMethod(context: Context, input: CommandInput, spec: MethodRunSpec): Promise<number> {
   const quiet = input.options.quiet === true;
   const flags = configFlags(input.options);
-  // Checked here, so a bad flag or file fails as before, with its key named, and not only inside the method.
-  const config = await loadConfig({ env: context.env, file: context.configFile, flags });
   const apt = new Apt(context.aptOptions, context.env);
-  const setup = await readAptSetup(apt);
+  // apt-config runs while the configuration is read. That is checked here, so a bad flag or file
+  // fails as before, with its key named (before anything APT says), and not only inside the method.
+  const [loaded, asked] = await Promise.allSettled([loadConfig({ env: context.env, file: context.configFile, flags }), readAptSetup(apt)]);
+  if (loaded.status === 'rejected') throw loaded.reason;
+  if (asked.status === 'rejected') throw asked.reason;
+  const config = loaded.value;
+  const setup = asked.value;
   const sources = await readSources(setup);
   const copy = planRunCopy(sources);
   // No source to switch and none switched (file:, cdrom: only): a plain apt-get run, with nothing of ours in it.
