@@ -22,6 +22,8 @@ const debug = debuglog('apt-torrent');
 
 /** The descriptor apt-get, and through APT::Keep-Fds each method it starts, gets the report pipe on. */
 const REPORT_FD = 3;
+/** After apt-get's exit, a report pipe silent this long has nothing more to say (the seeding agent may hold it open). */
+const REPORT_QUIET_MS = 10;
 /** More report than this is not the method's: the rest is dropped. */
 const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
@@ -47,10 +49,14 @@ export interface MethodRunSpec {
 export async function runThroughMethod(context: Context, input: CommandInput, spec: MethodRunSpec): Promise<number> {
   const quiet = input.options.quiet === true;
   const flags = configFlags(input.options);
-  // Checked here, so a bad flag or file fails as before, with its key named, and not only inside the method.
-  const config = await loadConfig({ env: context.env, file: context.configFile, flags });
   const apt = new Apt(context.aptOptions, context.env);
-  const [setup, dirs] = await Promise.all([readAptSetup(apt), apt.configValues({ ARCHIVES: 'Dir::Cache::archives/d' })]);
+  // apt-config runs while the configuration is read. That is checked here, so a bad flag or file
+  // fails as before, with its key named (before anything APT says), and not only inside the method.
+  const [loaded, asked] = await Promise.allSettled([loadConfig({ env: context.env, file: context.configFile, flags }), readAptSetup(apt)]);
+  if (loaded.status === 'rejected') throw loaded.reason;
+  if (asked.status === 'rejected') throw asked.reason;
+  const config = loaded.value;
+  const setup = asked.value;
   const sources = await readSources(setup);
   const copy = planRunCopy(sources);
   // No source to switch and none switched (file:, cdrom: only): a plain apt-get run, with nothing of ours in it.
@@ -88,7 +94,7 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
     ];
     const started = Date.now();
     const { status, report, lastLineAt } = await runAptGet(args, context.env);
-    const archives = dirs.get('ARCHIVES') ?? '/var/cache/apt/archives/';
+    const archives = setup.archives;
     const summary = runSummary(parseReport(report), Math.max(lastLineAt - started, 1), (file) => existsSync(join(archives, file)));
     if (summary && !quiet) context.stderr.write(`${summaryLine(summary)}\n`);
     return status;
@@ -137,21 +143,33 @@ async function runAptGet(args: string[], env: NodeJS.ProcessEnv): Promise<{ stat
   let size = 0;
   let lastLineAt = Date.now();
   let ended = false;
+  let settle: (() => void) | undefined;
+  let quiet: NodeJS.Timeout | undefined;
   pipe.on('data', (chunk: Buffer) => {
     lastLineAt = Date.now();
     size += chunk.length;
     if (size <= MAX_REPORT_BYTES) chunks.push(chunk);
+    quiet?.refresh();
   });
-  pipe.on('end', () => (ended = true));
-  pipe.on('error', () => (ended = true));
+  const end = () => {
+    ended = true;
+    settle?.();
+  };
+  pipe.on('end', end);
+  pipe.on('error', end);
   const status = await new Promise<number>((resolve, reject) => {
     child.once('error', (error) => reject(new AptTorrentError('E_APT_CONFIG', `cannot run apt-get: ${error.message}`, { hint: 'apt-torrent needs APT (apt-get) on this machine', cause: error })));
     child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 128)));
   });
-  for (let waited = 0; !ended && waited < 1000; waited += 20) {
-    const before = size;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    if (size === before && waited >= 40) break;
+  if (!ended) {
+    // The methods are gone with apt-get (it waits for them), and each wrote its lines before its
+    // answer to APT: what is left is in the pipe already. Done at its end, or once it is quiet.
+    await new Promise<void>((resolve) => {
+      settle = resolve;
+      quiet = setTimeout(resolve, REPORT_QUIET_MS);
+      setTimeout(resolve, 1000).unref();
+    });
+    clearTimeout(quiet);
   }
   pipe.destroy();
   return { status, report: Buffer.concat(chunks).toString('utf8'), lastLineAt };

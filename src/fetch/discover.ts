@@ -6,10 +6,8 @@ import type { TrustedManifest } from './assign-torrents.js';
 import type { Network } from './network.js';
 import { fetchCached } from './fetch-cached.js';
 import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
-import { checkAgainstRelease } from './release-check.js';
+import { manifestInRelease, verdictFor } from './release-check.js';
 import { trustReason, type TrustReason } from './manifest-trust.js';
-import { validateManifest } from '../manifest/validate.js';
-import { runCapture } from '../util/run.js';
 import { redactUri } from '../apt/auth-conf.js';
 
 export interface DiscoverOptions {
@@ -25,6 +23,15 @@ export interface DiscoverOptions {
   warn(message: string): void;
   /** Told what became of each manifest looked for (for `plan`). */
   report?(outcome: ManifestOutcome): void;
+  /**
+   * Leave a source's manifest unfetched when nothing could vouch for it:
+   * the suite's Release does not list it, it is not https with APT's
+   * checks on, and no keyring is set. For a caller that would not use such
+   * a manifest anyway (the method, with no torrent.trackers of its own):
+   * it saves a request to the mirror on every run of a mirror that
+   * publishes nothing.
+   */
+  skipUnvouched?: boolean;
 }
 
 /** What became of one manifest: none published, one that cannot be used, or one that can (and what vouches for it). */
@@ -63,9 +70,14 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
     options.report?.({ url, source, state: 'unusable', problem: reason });
     return undefined;
   };
+  // APT has verified the suite's Release already: it says whether the manifest is published and what its bytes are.
+  const release = source ? await readRelease(source) : undefined;
+  const listed = release === undefined ? undefined : manifestInRelease(release);
+  if (source && !listed && options.skipUnvouched && !options.keyring && !options.network.authenticates(url)) return undefined;
   let fetched;
   try {
-    fetched = await fetchCached(url, { network: options.network, cacheDir: options.cacheDir, timeoutMs: options.timeoutMs, signal: options.signal });
+    // A cached copy with the Release's SHA256 is used without asking the mirror.
+    fetched = await fetchCached(url, { network: options.network, cacheDir: options.cacheDir, timeoutMs: options.timeoutMs, signal: options.signal, ...(listed ? { expected: listed } : {}) });
   } catch (error) {
     return fallback(`cannot be fetched (${(error as Error).message})`);
   }
@@ -82,12 +94,14 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
   } catch (error) {
     return fallback(`is not valid JSON (${(error as Error).message})`);
   }
+  // The schema's checker is loaded only when there is a manifest to check.
+  const { validateManifest } = await import('../manifest/validate.js');
   const { manifest, problems } = validateManifest(json);
   if (!manifest) return fallback(`does not follow the manifest schema: ${problems.slice(0, 3).join('; ')}`);
 
   let inRelease = false;
   if (source) {
-    const verdict = await releaseVerdict(source, fetched.bytes);
+    const verdict = release === undefined ? undefined : verdictFor(listed, fetched.bytes);
     if (verdict?.kind === 'mismatch') {
       return fallback(`does not match the SHA256 listed for it in the suite's signed Release (expected ${verdict.expected}, got ${verdict.got})`);
     }
@@ -110,10 +124,11 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
   };
 }
 
-async function releaseVerdict(source: AptSource, bytes: Buffer) {
+/** The suite's InRelease, else its Release, from APT's lists; undefined when neither can be read. */
+async function readRelease(source: AptSource): Promise<string | undefined> {
   for (const file of source.releaseFiles) {
     try {
-      return checkAgainstRelease(await readFile(file, 'utf8'), bytes);
+      return await readFile(file, 'utf8');
     } catch {
       // try the next name (InRelease, then Release)
     }
@@ -140,6 +155,7 @@ async function signatureProblem(signatureUrl: string, data: Buffer, options: Dis
   try {
     await writeFile(join(dir, 'manifest.json'), data);
     await writeFile(join(dir, 'manifest.json.gpg'), signature.bytes);
+    const { runCapture } = await import('../util/run.js');
     const result = await runCapture('gpgv', ['--keyring', options.keyring!, join(dir, 'manifest.json.gpg'), join(dir, 'manifest.json')], { maxBytes: GPGV_OUTPUT });
     if (result.code === 0) return undefined;
     return `has no valid signature from the keyring ${options.keyring} (gpgv: ${result.stderr.trim().split('\n').pop()})`;

@@ -28,7 +28,19 @@ export const MAX_SMALL_FILE = 64 * 1024 * 1024;
 
 export async function fetchCached(
   url: string,
-  options: { network: Network; cacheDir?: string; timeoutMs: number; signal?: AbortSignal; maxBytes?: number },
+  options: {
+    network: Network;
+    cacheDir?: string;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    maxBytes?: number;
+    /**
+     * What the file's bytes must be, from a signed list (the suite's
+     * Release): a cached copy with this SHA256 and size is the file, and
+     * no request is made at all.
+     */
+    expected?: { sha256: string; size: number };
+  },
 ): Promise<Fetched | undefined> {
   const maxBytes = options.maxBytes ?? MAX_SMALL_FILE;
   if (url.startsWith('file:')) {
@@ -51,6 +63,9 @@ export async function fetchCached(
       cached = undefined;
       meta = {};
     }
+  }
+  if (cached && options.expected && cached.length === options.expected.size && createHash('sha256').update(cached).digest('hex') === options.expected.sha256) {
+    return { bytes: cached, fromCache: true };
   }
   const { default: got, CancelError } = await import('got');
   const network = options.network.requestOptions(url);

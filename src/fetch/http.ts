@@ -1,12 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import got, { HTTPError, RequestError, type Agents } from 'got';
+import got, { HTTPError, RequestError } from 'got';
 import type { Network } from './network.js';
 import { unfollowedRedirect } from './redirect-policy.js';
 import { redactUri } from '../apt/auth-conf.js';
@@ -45,14 +43,6 @@ export interface FetchOutcome {
   downloaded: number;
   /** Bytes found in the partial file from an earlier run and kept. */
   resumedFrom: number;
-}
-
-/** Keep-alive agents: many small files from one mirror reuse their connections. */
-export function keepAliveAgents(maxSockets: number): Agents {
-  return {
-    http: new HttpAgent({ keepAlive: true, maxSockets }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets }),
-  };
 }
 
 /**

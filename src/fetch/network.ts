@@ -1,11 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import type { Agents, BeforeRedirectHook, OptionsInit } from 'got';
 import type { Apt, AptDirectories } from '../apt/apt.js';
 import { credentialsFor, parseAuthConf, type AuthEntry } from '../apt/auth-conf.js';
 import { proxyFor } from '../apt/proxy.js';
 import { aptBoolean, methodSetting, tlsSettingsFor } from '../apt/tls-settings.js';
-import { keepAliveAgents } from './http.js';
 import { redirectProblem, RedirectRefusedError } from './redirect-policy.js';
 import { tlsOptions, type HttpsOptions } from './tls-options.js';
 
@@ -156,6 +157,18 @@ function makeNetwork(settings: NetworkSettings, proxyModules: ProxyModules | und
       const tls = tlsSettingsFor(url.hostname.toLowerCase(), config);
       return tls.verifyPeer && tls.verifyHost && tls.refused === undefined;
     },
+  };
+}
+
+/**
+ * Keep-alive agents: many small files from one mirror reuse their
+ * connections. Here rather than beside the downloads: making a Network must
+ * not load got (about 100 ms), which a run that fetches nothing never needs.
+ */
+function keepAliveAgents(maxSockets: number): Agents {
+  return {
+    http: new HttpAgent({ keepAlive: true, maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets }),
   };
 }
 

@@ -17,11 +17,12 @@
  * nginx on loopback, 50 small packages, the same sandboxed APT with an
  * `http://` and a `torrent+http://` source, 11 runs, 2 busy cores): each
  * further file redirected costs 0.5 ms (the slope between 10 and 50
- * packages; within the noise of about 3 ms). The cost is per APT run:
- * 0.17-0.3 s more for `apt-get update` (two start-ups of the method, since
- * APT starts a method once just to read its capabilities) and about 0.5 s
- * more for an install (the same, plus loading the BitTorrent path and one
- * manifest lookup on the first package).
+ * packages; within the noise of about 3 ms). The cost is per APT run,
+ * 0.1-0.17 s on the same machine: one start of Node (APT's first start,
+ * only to read the capabilities, is answered by main.js's shell line), and
+ * on an install the manifest check of the first package, which reads the
+ * suite's Release in APT's lists and asks the mirror only when a manifest
+ * is listed there and not yet at hand (see discover.ts).
  */
 import { basename, dirname } from 'node:path';
 import type { PlannedFile } from '../fetch/plan.js';

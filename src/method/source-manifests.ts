@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { acceptTorrent } from '../bittorrent/accept-torrent.js';
 import { redactUri } from '../apt/auth-conf.js';
 import { assignTorrents, type TorrentPolicy, type TrustedManifest } from '../fetch/assign-torrents.js';
 import { UNTRUSTED_PHRASE } from '../fetch/manifest-trust.js';
@@ -74,6 +73,8 @@ export class SourceManifests {
         keyring: this.options.keyring,
         cacheDir: this.options.cacheDir,
         timeoutMs: this.options.timeoutMs,
+        // Without trackers of its own, the method has no use for a manifest nothing vouches for (see match).
+        skipUnvouched: this.options.trackers.length === 0,
         warn: (message) => this.options.warn(message),
       }).catch((error: unknown) => {
         this.options.warn(`manifest discovery for ${redactUri(source.repoUri)} ${source.release} failed (${(error as Error).message}); its files come from the mirror`);
@@ -93,6 +94,7 @@ export class SourceManifests {
         try {
           const fetched = await fetchCached(source.torrentUrl, { network: this.options.network, timeoutMs: this.options.timeoutMs });
           if (!fetched) throw new Error('not found (404)');
+          const { acceptTorrent } = await import('../bittorrent/accept-torrent.js');
           acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash });
           await mkdir(this.options.torrentDir, { recursive: true, mode: 0o700 });
           const path = join(this.options.torrentDir, `${source.infoHash}.torrent`);

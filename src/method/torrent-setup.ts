@@ -11,9 +11,9 @@ import { becomeUser, sandboxUser } from './privileges.js';
 import { isSandboxChild, readHanded, seedRecorder, type Handed } from './sandbox-child.js';
 import { reportDescriptor } from './run-report.js';
 import { continueAsUser } from './sandbox-parent.js';
-import { startSeedAgent, type HandedFile } from './seed-handoff.js';
+import type { HandedFile } from './seed-handoff.js';
 import { SourceManifests } from './source-manifests.js';
-import { runBatch, type BatchAnswers, type BatchEntry, type BatchSettings } from './torrent-batch.js';
+import type { BatchAnswers, BatchEntry, BatchSettings } from './torrent-batch.js';
 
 /** The longest a manifest or a .torrent may take, each attempt (as for the CLI). */
 const MANIFEST_TIMEOUT_MS = 10_000;
@@ -72,7 +72,7 @@ export async function prepareTorrents(
   }
   // Started while still root: the sandbox user can reach neither the state directory nor the daemon.
   const seeding: { record(handed: HandedFile): void; input?: Writable } | undefined = handed ? (handed.seeding ? seedRecorder() : undefined)
-    : config['torrent.enabled'] && config['seed.enabled'] && !drop.problem ? startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
+    : config['torrent.enabled'] && config['seed.enabled'] && !drop.problem ? (await import('./seed-handoff.js')).startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
     : undefined;
   const dropped = drop.problem ? { problem: drop.problem, blocked: false } : drop.user ? becomeUser(drop.user) : undefined;
   if (dropped?.blocked && drop.user && config['torrent.enabled']) {
@@ -97,6 +97,13 @@ export async function prepareTorrents(
   }
   const network = await networkFrom(settings, logins, env, config['http.parallel']);
   const batch: BatchSettings = { config, network, archivesPartial, partial };
+  const batcher = new Batcher<BatchEntry>(
+    // Whatever happened in the run, no acquire is left without an answer. The download code (got,
+    // then webtorrent) is loaded only here: a run whose files no manifest lists never needs it.
+    (entries) => loadBatch().then(({ runBatch }) => runBatch(entries, batch, hooks.answers)).finally(() => entries.forEach(hooks.unanswered)),
+    { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
+  );
+  let warming = false;
   return {
     enabled: config['torrent.enabled'],
     ...(seeding ? { seeding } : {}),
@@ -114,10 +121,26 @@ export async function prepareTorrents(
       timeoutMs: Math.min(config['http.timeout'] * 1000, MANIFEST_TIMEOUT_MS),
       warn: (message) => hooks.warn(`apt-torrent: ${message}`),
     }),
-    batcher: new Batcher<BatchEntry>(
-      // Whatever happened in the run, no acquire is left without an answer.
-      (entries) => runBatch(entries, batch, hooks.answers).finally(() => entries.forEach(hooks.unanswered)),
-      { windowMs: BATCH_WINDOW_MS, maxRunning: config['torrent.port'] === 0 ? MAX_BATCHES : 1 },
-    ),
+    batcher: {
+      add(entry) {
+        // The first file bound for BitTorrent waits BATCH_WINDOW_MS for company: time to load the download code meanwhile.
+        if (!warming) warmUp();
+        warming = true;
+        batcher.add(entry);
+      },
+    },
   };
+}
+
+let batchModule: Promise<typeof import('./torrent-batch.js')> | undefined;
+const loadBatch = () => (batchModule ??= import('./torrent-batch.js'));
+
+/**
+ * Load the batch's code and install webtorrent's bounds (which loads most of
+ * webtorrent) ahead of the first batch. A failure here is not reported: the
+ * batch meets it again, and answers for it.
+ */
+function warmUp(): void {
+  loadBatch().catch(() => {});
+  import('../torrent/harden.js').then(({ harden }) => harden()).catch(() => {});
 }

@@ -27,6 +27,8 @@ export interface AptSetup {
   configured: Partial<Record<MethodScheme, string>>;
   /** Acquire::Max-Pipeline-Depth, when set by anyone. */
   pipelineDepth?: string;
+  /** Dir::Cache::archives, ending in `/`: asked in the same apt-config run, for the commands that run apt-get. */
+  archives: string;
 }
 
 export async function readAptSetup(apt: Apt): Promise<AptSetup> {
@@ -38,6 +40,7 @@ export async function readAptSetup(apt: Apt): Promise<AptSetup> {
     HTTP: 'Dir::Bin::Methods::torrent+http/f',
     HTTPS: 'Dir::Bin::Methods::torrent+https/f',
     DEPTH: 'Acquire::Max-Pipeline-Depth',
+    ARCHIVES: 'Dir::Cache::archives/d',
   });
   const configured: AptSetup['configured'] = {};
   if (values.get('HTTP')) configured['torrent+http'] = values.get('HTTP')!;
@@ -48,6 +51,7 @@ export async function readAptSetup(apt: Apt): Promise<AptSetup> {
     sourceParts: values.get('PARTS') ?? '/etc/apt/sources.list.d/',
     confDir: values.get('CONF') ?? '/etc/apt/apt.conf.d/',
     methodsDir: values.get('METHODS') ?? '/usr/lib/apt/methods/',
+    archives: values.get('ARCHIVES') ?? '/var/cache/apt/archives/',
     configured,
     ...(depth ? { pipelineDepth: depth } : {}),
   };

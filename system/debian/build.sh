@@ -98,9 +98,17 @@ wrapper() {
   printf '#!/bin/sh\nexec /usr/bin/node /usr/lib/apt-torrent/dist/src/%s "$@"\n' "$2" > "$1"
   chmod 0755 "$1"
 }
+# The method's main.js is a shell script too, whose first command sends APT the capabilities
+# before Node starts (APT starts every method once only to read them); run by sh, it then
+# starts the node of PATH on itself, here the system's.
+method_wrapper() {
+  mkdir -p "$(dirname "$1")"
+  printf '#!/bin/sh\nPATH=/usr/bin${PATH:+:$PATH}; export PATH\nexec /bin/sh /usr/lib/apt-torrent/dist/src/method/main.js "$@"\n' > "$1"
+  chmod 0755 "$1"
+}
 wrapper "$root/usr/bin/apt-torrent" main.js
-wrapper "$root/usr/lib/apt/methods/torrent+http" method/main.js
-wrapper "$root/usr/lib/apt/methods/torrent+https" method/main.js
+method_wrapper "$root/usr/lib/apt/methods/torrent+http"
+method_wrapper "$root/usr/lib/apt/methods/torrent+https"
 
 # 4. Documentation, completion, the service and the configuration.
 for page in man/*.[0-9]; do

@@ -6,7 +6,7 @@
  * their spread and ratios to apt-get, and writes the figures as JSON.
  * Not a test: nothing here asserts a timing.
  *
- *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download] [--k 1,2,4,8] [--gap S] [--swarm-mib N] [--smoke] [--json FILE]
+ *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download,goals] [--k 1,2,4,8] [--gap S] [--swarm-mib N] [--smoke] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { Row } from './fixture.js';
 import { coldScenario, coldTorrentScenario, tailRttScenario, tailScenario } from './scenario-http.js';
 import { downloadScenario } from './scenario-download.js';
+import { goalsScenario } from './scenario-goals.js';
 import { methodScenario } from './scenario-method.js';
 import { scaleScenario } from './scenario-scale.js';
 import { seederScenario } from './scenario-seeder.js';
@@ -23,7 +24,7 @@ import { seedersScenario, swarmScenario } from './scenario-swarm.js';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download' },
+    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download,goals' },
     k: { type: 'string', default: '1,2,4,8' },
     // The swarm's shape: seconds between arrivals, and the big payload in MiB (apt-get needs ~16 s for 64 MiB at 4 MiB/s).
     gap: { type: 'string', default: '3' },
@@ -53,6 +54,7 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   scale: () => scaleScenario(runs),
   method: () => methodScenario(smoke, runs),
   download: () => downloadScenario(smoke, runs),
+  goals: () => goalsScenario(smoke, runs),
 };
 
 const rows: Row[] = [];

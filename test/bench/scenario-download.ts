@@ -1,19 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI } from '../helpers/cli.js';
 import { METHOD } from '../method/method-client.js';
+import { addDebianSuite, debianIndex } from './debian-index.js';
 import { clearArchives, makeArchive, makeSandbox, type Row } from './fixture.js';
 import { measure, median, spread } from './measure.js';
-
-const LISTS = '/var/lib/apt/lists';
-
-/** The machine's own bookworm main amd64 Packages index, as text (undefined without one). */
-function debianIndex(): string | undefined {
-  const name = readdirSync(LISTS).find((file) => /_dists_bookworm_main_binary-amd64_Packages(\.\w+)?$/.test(file));
-  if (!name) return undefined;
-  return execFileSync('/usr/lib/apt/apt-helper', ['cat-file', join(LISTS, name)], { maxBuffer: 512 * 1024 * 1024 }).toString();
-}
 
 /**
  * `apt-torrent download` of two packages the size of hello and vim-tiny,
@@ -32,18 +23,7 @@ export async function downloadScenario(smoke: boolean, runs: number): Promise<Ro
     { name: 'benchhello', version: '2.10-3', payload: 53_000 },
     { name: 'benchvim', version: '9.0-1', payload: 700_000 },
   ]);
-  let packages = 2;
-  if (index) {
-    const dist = join(archive.repo.root, 'dists/big');
-    mkdirSync(join(dist, 'main/binary-amd64'), { recursive: true });
-    writeFileSync(join(dist, 'main/binary-amd64/Packages'), index);
-    writeFileSync(join(dist, 'Release'), execFileSync('apt-ftparchive', [
-      '-o', 'APT::FTPArchive::Release::Suite=big', '-o', 'APT::FTPArchive::Release::Codename=big',
-      '-o', 'APT::FTPArchive::Release::Components=main', '-o', 'APT::FTPArchive::Release::Architectures=amd64',
-      'release', dist,
-    ]));
-    packages += index.split('\n\n').filter((stanza) => stanza.includes('Package: ')).length;
-  }
+  const packages = 2 + (index ? addDebianSuite(archive.repo.root, index) : 0);
   const url = archive.mirror.url;
   const withBig = (box: { dir: string }, scheme: string) => {
     if (index) appendFileSync(join(box.dir, 'etc/sources.list'), `deb [trusted=yes] ${scheme}${url} big main\n`);

@@ -48,7 +48,9 @@ describe('npm run deb', () => {
     const executables = ['usr/bin/apt-torrent', 'usr/lib/apt/methods/torrent+http', 'usr/lib/apt/methods/torrent+https'];
     for (const path of executables) assert.equal(entry(path)?.mode, '-rwxr-xr-x', path);
     assert.match(readFileSync(join(tree, 'usr/bin/apt-torrent'), 'utf8'), /^exec \/usr\/bin\/node \/usr\/lib\/apt-torrent\/dist\/src\/main\.js "\$@"$/m);
-    assert.match(readFileSync(join(tree, 'usr/lib/apt/methods/torrent+https'), 'utf8'), /^exec \/usr\/bin\/node \/usr\/lib\/apt-torrent\/dist\/src\/method\/main\.js "\$@"$/m);
+    const method = readFileSync(join(tree, 'usr/lib/apt/methods/torrent+https'), 'utf8');
+    assert.match(method, /^PATH=\/usr\/bin\$\{PATH:\+:\$PATH\}; export PATH$/m, 'the system\'s node comes first');
+    assert.match(method, /^exec \/bin\/sh \/usr\/lib\/apt-torrent\/dist\/src\/method\/main\.js "\$@"$/m);
     const files = [
       'usr/lib/apt-torrent/package.json',
       'usr/lib/apt-torrent/dist/src/main.js',

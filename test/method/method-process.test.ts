@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { field } from '../../src/method/message.js';
 import { TestMirror } from '../helpers/mirror.js';
-import { MethodClient } from './method-client.js';
+import { METHOD, MethodClient } from './method-client.js';
 
 const SHA = 'ab'.repeat(32);
 
@@ -64,7 +65,17 @@ describe('the method executable, spoken to as APT does', () => {
     assert.ok(field(capabilities, 'Version'));
   });
 
-  it('redirects indexes at once, and a .deb no manifest lists after one look for a manifest', async () => {
+  it('sends the same capabilities whether the shell line or Node sends them', () => {
+    const run = (command: string, args: string[]) => spawnSync(command, args, { env, input: '', timeout: 10_000 });
+    const byShell = run(METHOD, []);
+    const byNode = run(process.execPath, [METHOD]);
+    assert.equal(byShell.status, 0, byShell.stderr.toString());
+    assert.equal(byNode.status, 0, byNode.stderr.toString());
+    assert.match(byNode.stdout.toString(), /^100 Capabilities\n(?:[A-Za-z-]+: .+\n)+\n$/);
+    assert.equal(byShell.stdout.toString(), byNode.stdout.toString());
+  });
+
+  it('redirects indexes at once, and a .deb without asking for a manifest nothing could vouch for', async () => {
     const client = start();
     client.configure(settings);
     const index = `torrent+${mirror.url}dists/stable/InRelease`;
@@ -81,8 +92,22 @@ describe('the method executable, spoken to as APT does', () => {
       assert.equal(answer.code, 103, name);
       assert.equal(field(answer, 'New-URI'), `${mirror.url}pool/main/${name}`);
     }
-    assert.equal(mirror.requests.filter((request) => request.path.endsWith('manifest.json')).length, 1, 'one discovery per source and run');
+    // No Release in the lists names a manifest, the source is plain http and the method has no trackers of its own.
+    assert.equal(mirror.requests.filter((request) => request.path.endsWith('manifest.json')).length, 0, 'no manifest asked for');
     assert.equal(mirror.requests.filter((request) => request.path.endsWith('.deb')).length, 0, 'the method itself fetched no package');
+  });
+
+  it('with trackers of its own, looks for a manifest once per source and run', async () => {
+    mkdirSync(join(dir, 'trackers'), { recursive: true });
+    writeFileSync(join(dir, 'trackers/config.json'), JSON.stringify({ torrent: { trackers: ['http://127.0.0.1:9/announce'] } }));
+    const client = new MethodClient({ ...env, APT_TORRENT_SYSCONFDIR: join(dir, 'trackers') });
+    clients.push(client);
+    const before = mirror.requests.filter((request) => request.path.endsWith('manifest.json')).length;
+    client.configure(settings);
+    client.send(600, 'URI Acquire', debAcquire('e_1_all.deb'));
+    client.send(600, 'URI Acquire', debAcquire('f_1_all.deb'));
+    for (const name of ['e_1_all.deb', 'f_1_all.deb']) assert.equal((await client.answerFor(`torrent+${mirror.url}pool/main/${name}`)).code, 103, name);
+    assert.equal(mirror.requests.filter((request) => request.path.endsWith('manifest.json')).length, before + 1);
   });
 
   it('fails what it cannot redirect, naming it', async () => {
@@ -128,8 +153,17 @@ describe('the method executable, spoken to as APT does', () => {
   });
 
   it('ends at once on SIGINT, as APT ends its methods, and when APT closes the pipe', async () => {
+    // APT's first start only reads the capabilities, then sends SIGINT: that start ends while Node is still loading.
+    const probe = start();
+    await probe.next((message) => message.code === 100);
+    probe.child.kill('SIGINT');
+    const ended = await probe.exited();
+    assert.ok(ended.signal === 'SIGINT' || ended.code === 0, JSON.stringify(ended));
     const first = start();
-    await first.next((message) => message.code === 100);
+    first.configure(settings);
+    const index = `torrent+${mirror.url}dists/stable/Release`;
+    first.send(600, 'URI Acquire', [['URI', index], ['Filename', join(dir, 'state/lists/partial/z_Release')], ['Index-File', 'true']]);
+    assert.equal((await first.answerFor(index)).code, 103);
     const started = Date.now();
     first.child.kill('SIGINT');
     assert.deepEqual(await first.exited(), { code: 0, signal: null });
