@@ -36,3 +36,24 @@ function bypassed(host: string, noProxy: string): boolean {
     .filter((item) => item !== '')
     .some((item) => item === '*' || host === item.replace(/^\./, '') || (item.startsWith('.') && host.endsWith(item)) || host.endsWith(`.${item}`));
 }
+
+/**
+ * The command APT runs to find this URI's proxy
+ * (`Acquire::<scheme>::Proxy-Auto-Detect`, or its older spelling
+ * `ProxyAutoDetect`), as APT's http method decides: only when no proxy is
+ * set for the host itself. Undefined when APT would run none. Pure.
+ */
+export function proxyAutoDetectCommand(uri: string, aptConfig: ReadonlyMap<string, readonly string[]>): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (scheme !== 'http' && scheme !== 'https') return undefined;
+  const setting = (key: string) => aptConfig.get(key.toLowerCase())?.at(-1);
+  if (setting(`Acquire::${scheme}::Proxy::${url.hostname.toLowerCase()}`)) return undefined;
+  const command = setting(`Acquire::${scheme}::Proxy-Auto-Detect`) || setting(`Acquire::${scheme}::ProxyAutoDetect`);
+  return command ? command : undefined;
+}

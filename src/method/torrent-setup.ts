@@ -12,6 +12,7 @@ import { isSandboxChild, readHanded, seedRecorder, type Handed } from './sandbox
 import { reportDescriptor } from './run-report.js';
 import { continueAsUser } from './sandbox-parent.js';
 import type { HandedFile } from './seed-handoff.js';
+import { proxyAutoDetectCommand } from '../apt/proxy.js';
 import { SourceManifests } from './source-manifests.js';
 import type { BatchAnswers, BatchEntry, BatchSettings } from './torrent-batch.js';
 
@@ -114,7 +115,9 @@ export async function prepareTorrents(
       trackers: config['torrent.trackers'],
       policy: {
         untrusted: config['torrent.untrustedManifests'],
-        proxied: (file) => config['torrent.withProxy'] === 'off' && network.proxyFor(file.uri) !== undefined,
+        // A proxy APT finds by running a command (auto-apt-proxy, squid-deb-proxy-client) counts as one: which it
+        // is, only APT's http method learns, when it fetches the file this method redirects to it.
+        proxied: (file) => config['torrent.withProxy'] === 'off' && (network.proxyFor(file.uri) !== undefined || proxyAutoDetectCommand(file.uri, settings) !== undefined),
       },
       cacheDir: join(partial, 'manifests'),
       torrentDir: join(partial, 'torrents'),

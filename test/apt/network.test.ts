@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { credentialsFor, parseAuthConf, redactUri, splitLogin } from '../../src/apt/auth-conf.js';
-import { proxyFor } from '../../src/apt/proxy.js';
+import { proxyAutoDetectCommand, proxyFor } from '../../src/apt/proxy.js';
 
 describe('auth.conf', () => {
   const entries = parseAuthConf(`
@@ -57,5 +57,15 @@ describe('proxy choice', () => {
     assert.equal(proxyFor('http://repo.internal/a.deb', new Map(), env), undefined);
     assert.equal(proxyFor('http://deb.example/a.deb', config({ 'Acquire::http::Proxy': 'DIRECT' }), env), undefined);
     assert.equal(proxyFor('file:/srv/a.deb', new Map(), env), undefined);
+  });
+
+  it('names APT\'s Proxy-Auto-Detect command (or its older spelling) unless the host has a proxy of its own', () => {
+    const apt = config({ 'Acquire::http::Proxy-Auto-Detect': '/usr/bin/auto-apt-proxy', 'Acquire::http::Proxy::mirror.local': 'DIRECT' });
+    assert.equal(proxyAutoDetectCommand('http://deb.example/a.deb', apt), '/usr/bin/auto-apt-proxy');
+    assert.equal(proxyAutoDetectCommand('http://mirror.local/a.deb', apt), undefined, 'a per-host setting decides first');
+    assert.equal(proxyAutoDetectCommand('https://deb.example/a.deb', apt), undefined, 'https has its own setting');
+    assert.equal(proxyAutoDetectCommand('https://deb.example/a.deb', config({ 'Acquire::https::ProxyAutoDetect': '/bin/detect' })), '/bin/detect');
+    assert.equal(proxyAutoDetectCommand('http://deb.example/a.deb', config({ 'Acquire::http::Proxy-Auto-Detect': '' })), undefined);
+    assert.equal(proxyAutoDetectCommand('not a uri', apt), undefined);
   });
 });

@@ -11,13 +11,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { ForwardProxy } from '../helpers/forward-proxy.js';
 import type { Sandbox } from '../helpers/sandbox.js';
 import { ServedArchive } from '../helpers/served-archive.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 /** A tracker that only notes who announced: a peerless answer to every request. */
 class RecordingTracker {
@@ -167,6 +168,23 @@ describe('trackers and proxies: who learns what this machine installs', () => {
       assert.equal(theirs.seen.length, announced, 'no tracker was told anything past the proxy');
       assert.ok(proxy.seen.slice(seen).includes(`${site.mirror.url}${site.archive.pool.get('bigpriv')}`), `the proxy saw: ${proxy.seen.slice(seen).join(', ')}`);
       assert.match(download.stderr, /apt-torrent: APT reaches http:\/\/127\.0\.0\.1:\d+\/ through a proxy: the files its manifest lists come over HTTP through it/);
+    });
+
+    it('through the APT method, a proxy APT finds with Acquire::http::Proxy-Auto-Detect (as auto-apt-proxy sets up) counts as one: no BitTorrent, the files through the proxy', { timeout: 60_000 }, async () => {
+      // The command APT's http method runs as _apt: a script anyone may read and run.
+      const dir = tempDir('auto-detect');
+      chmodSync(dir, 0o755);
+      const detect = join(dir, 'detect-proxy');
+      writeFileSync(detect, `#!/bin/sh\necho ${proxy.url}\n`, { mode: 0o755 });
+      const announced = theirs.seen.length;
+      const seen = proxy.seen.length;
+      const fresh = await configured();
+      const download = await runCli(['-o', `Acquire::http::Proxy-Auto-Detect=${detect}`, 'download', 'bigpriv', 'smallpriv'], fresh.env, { timeoutMs: 60_000 });
+      removeTempDir(dir);
+      assert.equal(download.code, 0, download.stderr);
+      assert.equal(theirs.seen.length, announced, 'no tracker was told anything past the proxy');
+      assert.ok(proxy.seen.slice(seen).includes(`${site.mirror.url}${site.archive.pool.get('bigpriv')}`), `the proxy saw: ${proxy.seen.slice(seen).join(', ')}`);
+      assert.match(download.stderr, /APT reaches http:\/\/127\.0\.0\.1:\d+\/ through a proxy/);
     });
 
     it('torrent.withProxy: on uses BitTorrent anyway', async () => {
