@@ -9,6 +9,7 @@ import { Apt, type AptVerb } from '../apt/apt.js';
 import { loadConfig } from '../config/load.js';
 import { choicesToAptOptions, type RunChoices } from '../config/method-options.js';
 import { AptTorrentError } from '../errors.js';
+import { exitStatus } from '../util/run.js';
 import { chooseMethods } from '../switch/method-choice.js';
 import { planRunCopy, type RunCopy } from '../switch/run-copy.js';
 import { checkMethods, checkMethodsTrusted } from '../switch/enable.js';
@@ -159,7 +160,7 @@ async function runAptGet(args: string[], env: NodeJS.ProcessEnv): Promise<{ stat
   pipe.on('error', end);
   const status = await new Promise<number>((resolve, reject) => {
     child.once('error', (error) => reject(new AptTorrentError('E_APT_CONFIG', `cannot run apt-get: ${error.message}`, { hint: 'apt-torrent needs APT (apt-get) on this machine', cause: error })));
-    child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 128)));
+    child.once('exit', (code, signal) => resolve(exitStatus(code, signal)));
   });
   if (!ended) {
     // The methods are gone with apt-get (it waits for them), and each wrote its lines before its

@@ -5,6 +5,7 @@
  * Node's error, as is, so callers can name the missing program.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 
 export interface RunOptions {
@@ -126,11 +127,22 @@ export async function runCapture(command: string, args: readonly string[], optio
 /**
  * Run a program with the terminal handed over (stdin, stdout, stderr), as
  * apt-get needs for its prompts and dpkg for debconf. Resolves its exit
- * status; 130 when Ctrl-C (SIGINT) ended it, as a shell reports it.
+ * status, as a shell reports it (130 when Ctrl-C, SIGINT, ended it).
  */
 export async function runInteractive(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { code, signal } = await ended(spawn(command, args, { env, stdio: 'inherit' }));
-  return code ?? (signal === 'SIGINT' ? 130 : 128);
+  return exitStatus(code, signal);
+}
+
+/**
+ * A program's end as a shell reports it: its exit code, or 128 plus the
+ * number of the signal that ended it (130 for SIGINT, 143 for SIGTERM),
+ * so that a caller passing it on tells the two apart.
+ */
+export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const number = signal ? constants.signals[signal] : undefined;
+  return number ? 128 + number : 128;
 }
 
 /** A program whose output is read as it comes, and whose stdin stays open until closed. */

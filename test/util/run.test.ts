@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCapture, runInteractive, runStreaming } from '../../src/util/run.js';
+import { exitStatus, runCapture, runInteractive, runStreaming } from '../../src/util/run.js';
 
 const env = { PATH: '/usr/bin:/bin', LC_ALL: 'C' };
 
@@ -68,7 +68,18 @@ describe('runInteractive', () => {
   it('resolves the exit status', async () => {
     assert.equal(await runInteractive('sh', ['-c', 'exit 7'], env), 7);
     assert.equal(await runInteractive('sh', ['-c', 'kill -INT $$'], env), 130);
-    assert.equal(await runInteractive('sh', ['-c', 'kill -TERM $$'], env), 128);
+    assert.equal(await runInteractive('sh', ['-c', 'kill -TERM $$'], env), 143, '128 plus the signal, as a shell reports it');
+    assert.equal(await runInteractive('sh', ['-c', 'kill -KILL $$'], env), 137);
+  });
+});
+
+describe('exitStatus', () => {
+  it('is the exit code, or 128 plus the signal\'s number', () => {
+    assert.equal(exitStatus(0, null), 0);
+    assert.equal(exitStatus(100, null), 100);
+    assert.equal(exitStatus(null, 'SIGINT'), 130);
+    assert.equal(exitStatus(null, 'SIGSEGV'), 139);
+    assert.equal(exitStatus(null, null), 128);
   });
 });
 
