@@ -5,15 +5,9 @@
  * `<scheme>_proxy` environment variable (minus `no_proxy` hosts). Pure.
  */
 export function proxyFor(uri: string, aptConfig: ReadonlyMap<string, readonly string[]>, env: NodeJS.ProcessEnv): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return undefined;
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  if (scheme !== 'http' && scheme !== 'https') return undefined;
-  const host = url.hostname.toLowerCase();
+  const target = httpTarget(uri);
+  if (!target) return undefined;
+  const { scheme, host } = target;
   const setting = (key: string) => aptConfig.get(key.toLowerCase())?.at(-1);
   const perHost = setting(`Acquire::${scheme}::Proxy::${host}`);
   if (perHost !== undefined) return direct(perHost) ? undefined : perHost;
@@ -44,6 +38,17 @@ function bypassed(host: string, noProxy: string): boolean {
  * set for the host itself. Undefined when APT would run none. Pure.
  */
 export function proxyAutoDetectCommand(uri: string, aptConfig: ReadonlyMap<string, readonly string[]>): string | undefined {
+  const target = httpTarget(uri);
+  if (!target) return undefined;
+  const { scheme, host } = target;
+  const setting = (key: string) => aptConfig.get(key.toLowerCase())?.at(-1);
+  if (setting(`Acquire::${scheme}::Proxy::${host}`)) return undefined;
+  const command = setting(`Acquire::${scheme}::Proxy-Auto-Detect`) || setting(`Acquire::${scheme}::ProxyAutoDetect`);
+  return command ? command : undefined;
+}
+
+/** The scheme and host APT's proxy settings are keyed by, for http and https URIs only. */
+function httpTarget(uri: string): { scheme: 'http' | 'https'; host: string } | undefined {
   let url: URL;
   try {
     url = new URL(uri);
@@ -52,8 +57,5 @@ export function proxyAutoDetectCommand(uri: string, aptConfig: ReadonlyMap<strin
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (scheme !== 'http' && scheme !== 'https') return undefined;
-  const setting = (key: string) => aptConfig.get(key.toLowerCase())?.at(-1);
-  if (setting(`Acquire::${scheme}::Proxy::${url.hostname.toLowerCase()}`)) return undefined;
-  const command = setting(`Acquire::${scheme}::Proxy-Auto-Detect`) || setting(`Acquire::${scheme}::ProxyAutoDetect`);
-  return command ? command : undefined;
+  return { scheme, host: url.hostname.toLowerCase() };
 }

@@ -11,13 +11,11 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { buildArchive, type TestArchive } from '../helpers/archive.js';
-import type { Served } from '../helpers/cli.js';
+import type { TestArchive } from '../helpers/archive.js';
 import { sha256 } from '../helpers/hash.js';
-import { TestMirror } from '../helpers/mirror.js';
-import type { Proc } from '../helpers/proc.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { PublishedSwarm } from '../helpers/published-swarm.js';
 import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { publishWithTracker, seedDir, startAria2Seeder } from '../helpers/swarm.js';
 import { poll } from '../helpers/wait.js';
 import { METHOD } from '../method/method-client.js';
 
@@ -35,31 +33,21 @@ print("fetched", " ".join(sys.argv[1:]))
 `;
 
 describe('APT frontends through the method', () => {
+  let swarm: PublishedSwarm;
   let repo: TestArchive;
   let mirror: TestMirror;
-  let tracker: Served;
-  let seeder: Proc;
   const boxes: Sandbox[] = [];
-  const debPath = (name: string) => join(repo.root, repo.pool.get(name)!);
-  const debName = (name: string) => repo.pool.get(name)!.split('/').pop()!;
-  const servedSince = (mark: number, name: string) =>
-    mirror.requests.slice(mark).filter((request) => request.path.endsWith(debName(name))).reduce((sum, request) => sum + request.bytes, 0);
+  const debName = (name: string) => swarm.debName(name);
+  const servedSince = (mark: number, name: string) => swarm.servedSince(mark, name);
 
   before(async () => {
-    repo = buildArchive([{ name: 'bigfront', version: '1.0', payload: 4 * MiB }, { name: 'smallfront', version: '1.0', payload: 20_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    ({ tracker } = await publishWithTracker(repo.root, mirror.url));
-    repo.index({ release: ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'] });
-    seeder = await startAria2Seeder(`${debPath('bigfront')}.torrent`, seedDir(debPath('bigfront')), '127.0.0.2');
+    swarm = await PublishedSwarm.start([{ name: 'bigfront', version: '1.0', payload: 4 * MiB }, { name: 'smallfront', version: '1.0', payload: 20_000 }], 'bigfront');
+    ({ repo, mirror } = swarm);
   });
 
   after(async () => {
-    await seeder?.stop();
-    await tracker?.stop();
-    await mirror?.stop();
+    await swarm?.stop();
     for (const box of boxes) removeSandbox(box);
-    repo?.dispose();
   });
 
   const fresh = async (extra: Record<string, unknown> = {}) => {

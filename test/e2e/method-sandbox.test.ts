@@ -13,13 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { CHILD_FLAG } from '../../src/method/sandbox-child.js';
-import { buildArchive, type TestArchive } from '../helpers/archive.js';
-import { runCli, type Served } from '../helpers/cli.js';
-import { TestMirror } from '../helpers/mirror.js';
-import type { Proc } from '../helpers/proc.js';
+import type { TestArchive } from '../helpers/archive.js';
+import { runCli } from '../helpers/cli.js';
+import type { TestMirror } from '../helpers/mirror.js';
+import { PublishedSwarm } from '../helpers/published-swarm.js';
 import { watchProcesses, type SeenProcess } from '../helpers/proc-watch.js';
 import { aptUpdate, createSandbox, installed, removeSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { publishWithTracker, seedDir, startAria2Seeder } from '../helpers/swarm.js';
 import { poll } from '../helpers/wait.js';
 import { METHOD } from '../method/method-client.js';
 
@@ -29,34 +28,24 @@ const preload = (name: string) => `--import=${pathToFileURL(fileURLToPath(new UR
 const REFUSE_IDS = preload('refuse-ids');
 
 describe('the method as APT\'s sandbox user (_apt)', () => {
+  let swarm: PublishedSwarm;
   let repo: TestArchive;
   let mirror: TestMirror;
-  let tracker: Served;
-  let seeder: Proc;
   let apt: { uid: number; gid: number };
   const boxes: Sandbox[] = [];
-  const debPath = (name: string) => join(repo.root, repo.pool.get(name)!);
-  const debName = (name: string) => repo.pool.get(name)!.split('/').pop()!;
-  const servedSince = (mark: number, name: string) =>
-    mirror.requests.slice(mark).filter((request) => request.path.endsWith(debName(name))).reduce((sum, request) => sum + request.bytes, 0);
+  const debName = (name: string) => swarm.debName(name);
+  const servedSince = (mark: number, name: string) => swarm.servedSince(mark, name);
 
   before(async () => {
     assert.equal(process.getuid!(), 0, 'the test suite runs as root');
     apt = { uid: Number((await run('id', ['-u', '_apt'])).stdout.trim()), gid: Number((await run('id', ['-g', '_apt'])).stdout.trim()) };
-    repo = buildArchive([{ name: 'bigsand', version: '1.0', payload: 4 * MiB }, { name: 'smallsand', version: '1.0', payload: 20_000 }]);
-    mirror = new TestMirror(repo.root);
-    await mirror.start();
-    ({ tracker } = await publishWithTracker(repo.root, mirror.url));
-    repo.index({ release: ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'] });
-    seeder = await startAria2Seeder(`${debPath('bigsand')}.torrent`, seedDir(debPath('bigsand')), '127.0.0.2');
+    swarm = await PublishedSwarm.start([{ name: 'bigsand', version: '1.0', payload: 4 * MiB }, { name: 'smallsand', version: '1.0', payload: 20_000 }], 'bigsand');
+    ({ repo, mirror } = swarm);
   });
 
   after(async () => {
-    await seeder?.stop();
-    await tracker?.stop();
-    await mirror?.stop();
+    await swarm?.stop();
     for (const box of boxes) removeSandbox(box);
-    repo?.dispose();
   });
 
   /** A sandboxed APT that runs the built method and drops to _apt, as APT's default does; `refuseIds` fakes Debian's node. */
