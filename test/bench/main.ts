@@ -6,7 +6,7 @@
  * their spread and ratios to apt-get, and writes the figures as JSON.
  * Not a test: nothing here asserts a timing.
  *
- *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download,goals] [--k 1,2,4,8] [--gap S] [--swarm-mib N] [--smoke] [--json FILE]
+ *   npm run bench -- [--runs N] [--scenarios cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,swarm-links,seeder,startup,scale,method,download,goals] [--k 1,2,4,8 (swarm-links: 8)] [--gap S] [--swarm-mib N] [--smoke] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -20,12 +20,14 @@ import { scaleScenario } from './scenario-scale.js';
 import { seederScenario } from './scenario-seeder.js';
 import { startupScenario } from './scenario-startup.js';
 import { seedersScenario, swarmScenario } from './scenario-swarm.js';
+import { swarmLinksScenario } from './scenario-swarm-links.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,seeder,startup,scale,method,download,goals' },
-    k: { type: 'string', default: '1,2,4,8' },
+    scenarios: { type: 'string', default: 'cold,cold-torrent,tail,tail-rtt,seeders,swarm,swarm-fleet,swarm-scrape,swarm-links,seeder,startup,scale,method,download,goals' },
+    // No default here: swarm-links has its own (8).
+    k: { type: 'string' },
     // The swarm's shape: seconds between arrivals, and the big payload in MiB (apt-get needs ~16 s for 64 MiB at 4 MiB/s).
     gap: { type: 'string', default: '3' },
     'swarm-mib': { type: 'string', default: '64' },
@@ -35,7 +37,9 @@ const { values } = parseArgs({
 });
 const smoke = values.smoke!;
 const runs = smoke ? 1 : Number(values.runs);
-const ks = smoke ? [2] : values.k!.split(',').map(Number);
+const ks = smoke ? [2] : (values.k ?? '1,2,4,8').split(',').map(Number);
+// Each K of swarm-links costs a minute of shaped transfers; K=8 is the case the links change most.
+const linksKs = smoke ? [2] : values.k ? ks : [8];
 const swarmShape = { gapS: Number(values.gap), payloadMiB: Number(values['swarm-mib']) };
 const scenarios: Record<string, () => Promise<Row[]>> = {
   cold: () => coldScenario(smoke, runs),
@@ -49,6 +53,8 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   'swarm-fleet': () => swarmScenario(smoke, runs, ks, { ...swarmShape, uploadLimit: 0 }),
   // The fleet with torrent.scrape on: empty swarms skip BitTorrent (fastest alone, worse for fleets).
   'swarm-scrape': () => swarmScenario(smoke, runs, ks, { ...swarmShape, uploadLimit: 0, torrent: { scrape: true } }),
+  // Home machines in network namespaces on shaped links (tbf), the mirror on a fast one 40 ms away.
+  'swarm-links': () => swarmLinksScenario(smoke, runs, linksKs, swarmShape),
   seeder: () => seederScenario(smoke),
   startup: () => startupScenario(smoke, runs),
   scale: () => scaleScenario(runs),

@@ -45,6 +45,17 @@ export class Lan {
     return ['ip', ['netns', 'exec', this.hosts[index]!.ns, command, ...args]];
   }
 
+  /**
+   * Shape host `index`'s link with a token bucket (tbf) on each end of its
+   * veth, egress only as tc can shape: `up` on the host's eth0 (what it
+   * sends), `down` on the bridge port (what it receives). Rates as tc reads
+   * them, e.g. '10mbit'. netem does not exist in this kernel: no latency here.
+   */
+  shape(index: number, rates: { up: string; down: string }): void {
+    ip('netns', 'exec', this.hosts[index]!.ns, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', ...tbf(rates.up));
+    ip('netns', 'exec', `${this.prefix}-hub`, 'tc', 'qdisc', 'add', 'dev', `p${index}`, 'root', ...tbf(rates.down));
+  }
+
   remove(): void {
     for (const ns of [...this.hosts.map((host) => host.ns), `${this.prefix}-hub`]) {
       try {
@@ -54,6 +65,18 @@ export class Lan {
       }
     }
   }
+}
+
+/**
+ * A tbf of `rate` whose bucket holds 10 ms of it (at least 16 KiB, more than
+ * one full-size frame) and whose queue holds 50 ms: TCP fills the link
+ * without a bloated buffer.
+ */
+function tbf(rate: string): string[] {
+  const bitsPerSecond = Number(/^(\d+)mbit$/.exec(rate)?.[1] ?? Number.NaN) * 1e6;
+  if (!Number.isFinite(bitsPerSecond)) throw new Error(`rate ${rate}: write it as <N>mbit`);
+  const burst = Math.max(16 * 1024, Math.round(bitsPerSecond / 8 / 100));
+  return ['tbf', 'rate', rate, 'burst', String(burst), 'latency', '50ms'];
 }
 
 function ip(...args: string[]): void {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './net.js';
 import { track } from './proc.js';
@@ -9,18 +9,20 @@ import { poll } from './wait.js';
 /**
  * nginx serving a directory, as a real mirror does: Range, keep-alive, and
  * an access log with the body bytes of every request. `rateLimit` (e.g.
- * '2m') caps each connection, like a busy mirror.
+ * '2m') caps each connection, like a busy mirror. With `netns` it runs in
+ * that network namespace on `host`:`port` (80 unless given).
  */
 export class Nginx {
   private child?: ChildProcess;
   readonly dir = tempDir('nginx');
   url = '';
 
-  constructor(private readonly root: string, private readonly options: { host?: string; rateLimit?: string } = {}) {}
+  constructor(private readonly root: string, private readonly options: { host?: string; rateLimit?: string; netns?: string; port?: number } = {}) {}
 
   async start(): Promise<string> {
     const host = this.options.host ?? '127.0.0.1';
-    const port = await freePort(host);
+    const netns = this.options.netns;
+    const port = this.options.port ?? (netns ? 80 : await freePort(host));
     mkdirSync(join(this.dir, 'tmp'), { recursive: true });
     const config = `
 daemon off;
@@ -51,9 +53,13 @@ http {
 `;
     writeFileSync(join(this.dir, 'nginx.conf'), config);
     // nginx cannot report a port it picked: it gets a free one.
-    this.child = track(spawn('nginx', ['-c', join(this.dir, 'nginx.conf'), '-p', this.dir], { stdio: 'ignore' }), 'SIGTERM');
+    const args = ['-c', join(this.dir, 'nginx.conf'), '-p', this.dir];
+    // `ip netns exec` execs nginx itself: the child is nginx's master, as without it.
+    this.child = track(netns ? spawn('ip', ['netns', 'exec', netns, 'nginx', ...args], { stdio: 'ignore' }) : spawn('nginx', args, { stdio: 'ignore' }), 'SIGTERM');
     this.url = `http://${host}:${port}/`;
-    if (await poll(() => reachable(this.url), 5000)) return this.url;
+    // In another namespace this process cannot reach it; nginx writes its pid file once it listens.
+    const ready = netns ? () => existsSync(join(this.dir, 'nginx.pid')) : () => reachable(this.url);
+    if (await poll(ready, 5000)) return this.url;
     throw new Error(`nginx did not start; see ${this.dir}/error.log`);
   }
 
