@@ -19,7 +19,7 @@ describe('bench --smoke', () => {
     const { stdout } = await run(process.execPath, [main, '--smoke', '--json', json], { env: cleanEnv(), timeout: 180_000 });
     assert.match(stdout, /\| scenario \| measure \| apt-get \| apt-torrent \| ratio \| target \|/);
     const { rows } = JSON.parse(readFileSync(json, 'utf8')) as { rows: Array<{ scenario: string; aptTorrent: string }> };
-    for (const prefix of ['cold:', 'cold, published', 'tail:', 'seeders:', 'swarm:', 'seeder:', 'start-up:', 'Debian scale', 'method:', 'download:', 'goals:']) {
+    for (const prefix of ['cold:', 'cold, published', 'tail:', 'seeders:', 'swarm:', 'swarm-links:', 'seeder:', 'start-up:', 'Debian scale', 'method:', 'download:', 'goals:']) {
       const row = rows.find((candidate) => candidate.scenario.startsWith(prefix));
       assert.ok(row, `a row for ${prefix}`);
       if (!row.scenario.startsWith('Debian scale') || !/skipped/.test(JSON.stringify(row))) assert.match(row.aptTorrent, /\d/, `${prefix} has a figure`);

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
  * nothing to this machine's own network), addresses from 198.51.100.0/24
  * (RFC 5737, free here) and a multicast route, so multicast (LSD) reaches
  * every host. Root only. remove() deletes every namespace, and with them
- * their interfaces.
+ * their interfaces; a process that exits without calling it (an uncaught
+ * error) removes them on its way out.
  */
 export class Lan {
   private constructor(
@@ -19,6 +20,9 @@ export class Lan {
     const hub = `${prefix}-hub`;
     const hosts = Array.from({ length: count }, (_, index) => ({ ns: `${prefix}-h${index}`, address: `198.51.100.${index + 1}` }));
     const lan = new Lan(prefix, hosts);
+    if (!hooked) process.once('exit', () => [...live].forEach((survivor) => survivor.remove()));
+    hooked = true;
+    live.add(lan);
     try {
       ip('netns', 'add', hub);
       ip('-n', hub, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0');
@@ -57,6 +61,7 @@ export class Lan {
   }
 
   remove(): void {
+    live.delete(this);
     for (const ns of [...this.hosts.map((host) => host.ns), `${this.prefix}-hub`]) {
       try {
         ip('netns', 'del', ns);
@@ -66,6 +71,10 @@ export class Lan {
     }
   }
 }
+
+/** Lans not yet removed. */
+const live = new Set<Lan>();
+let hooked = false;
 
 /**
  * A tbf of `rate` whose bucket holds 10 ms of it (at least 16 KiB, more than
