@@ -1,9 +1,13 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Socket } from 'node:net';
+import { dirname } from 'node:path';
 import type WebTorrent from 'webtorrent';
-import type { Wire } from 'webtorrent';
+import type { Torrent, Wire } from 'webtorrent';
 import { AddressSet } from './address-set.js';
 import { harden, register } from './harden.js';
 import { PeerGuard } from './peer-guard.js';
+import { ReadOnlyStore } from './read-only-store.js';
 import { TorrentHandle } from './torrent-handle.js';
 
 export interface TorrentClientOptions {
@@ -67,6 +71,27 @@ export async function createTorrentClient(options: TorrentClientOptions): Promis
     pool?.tcpServer?.close();
   }
   return client;
+}
+
+/**
+ * A torrent as a seed wants it: quiet about trackers it cannot reach (normal
+ * on a laptop; they must not fill the journal) and, with `idleMs`, rid of
+ * a peer that got no byte of the file for that long and is not waiting
+ * for its turn (interested while choked). webtorrent keeps a seed's peers
+ * for as long as they stay connected, wanting nothing or stalled on
+ * purpose, each holding a connection slot.
+ */
+function asSeed(torrent: Torrent, idleMs: number | undefined): Torrent {
+  torrent.on('warning', () => {});
+  if (idleMs !== undefined && idleMs > 0) {
+    torrent.on('wire', (wire: Wire) => {
+      const timer = setTimeout(() => (wire.peerInterested && wire.amChoking ? timer.refresh() : wire.destroy()), idleMs);
+      timer.unref();
+      wire.on('upload', () => timer.refresh());
+      wire.once('close', () => clearTimeout(timer));
+    });
+  }
+  return torrent;
 }
 
 /** The BitTorrent client in apt-torrent's terms: torrents to download or seed, each a TorrentHandle. */
@@ -138,26 +163,32 @@ export class TorrentClient {
   /**
    * Seed a file in `dir` that was verified just now: webtorrent need not read
    * it again. Throws when webtorrent refuses the torrent at once.
-   * `idlePeerMs`: a peer that got no byte of the file for this long, and is
-   * not waiting for its turn (interested while choked), is disconnected. webtorrent keeps a seed's peers for as long as they stay
-   * connected, wanting nothing or stalled on purpose, each holding a connection
-   * slot (and, in the seeding daemon, keeping its torrent awake).
+   * `idlePeerMs`: see asSeed (in the seeding daemon, an idle peer would also keep its torrent awake).
    */
   seed(data: Buffer, dir: string, options: { idlePeerMs?: number } = {}): TorrentHandle {
     const torrent = this.client.add(data, { path: dir, skipVerify: true, storeCacheSlots: 0 });
-    // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
-    torrent.on('warning', () => {});
-    const idleMs = options.idlePeerMs;
-    if (idleMs !== undefined && idleMs > 0) {
-      torrent.on('wire', (wire: Wire) => {
-        // A peer that wants pieces while it is choked (more peers than upload slots) waits its turn: not idle.
-        const timer = setTimeout(() => (wire.peerInterested && wire.amChoking ? timer.refresh() : wire.destroy()), idleMs);
-        timer.unref();
-        wire.on('upload', () => timer.refresh());
-        wire.once('close', () => clearTimeout(timer));
-      });
+    return new TorrentHandle(asSeed(torrent, options.idlePeerMs));
+  }
+
+  /**
+   * Seed a verified file read-only where it is (see read-only-store.ts),
+   * for a process that may read the file but not write it. The file is
+   * opened now, following no link, and must be a regular file of `size`
+   * bytes; the torrent reads it by that descriptor, whatever happens to
+   * its name. Throws when it cannot be opened or is not that file.
+   */
+  async seedReadOnly(data: Buffer, path: string, torrent: { size: number; pieceLength: number }, options: { idlePeerMs?: number } = {}): Promise<TorrentHandle> {
+    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const stats = await file.stat();
+      if (!stats.isFile() || stats.size !== torrent.size) throw new Error(`${path} is not a file of ${torrent.size} bytes`);
+    } catch (error) {
+      await file.close();
+      throw error;
     }
-    return new TorrentHandle(torrent);
+    const store = new ReadOnlyStore(torrent.pieceLength, file, torrent.size);
+    const added = this.client.add(data, { path: dirname(path), preloadedStore: store, skipVerify: true, storeCacheSlots: 0 });
+    return new TorrentHandle(asSeed(added, options.idlePeerMs));
   }
 
   /** Destroy the client and wait for its sockets to close. */
