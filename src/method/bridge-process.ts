@@ -18,8 +18,9 @@ export interface BridgeSpec {
 }
 
 /**
- * The seed agent's way to the bridge (seed-bridge.ts): started on the
- * first order, as the method's user (libuv drops the supplementary groups
+ * The seed agent's way to the bridge (seed-bridge.ts): started at once (the
+ * agent starts with the method's BitTorrent path, so the bridge has its
+ * client up before the first file is done), as the method's user (libuv drops the supplementary groups
  * and sets the ids before node runs), in the agent's process group. Orders
  * go down its stdin; nothing is read back. A bridge that cannot be started
  * costs only its serving.
@@ -36,6 +37,7 @@ export function bridgeOrders(spec: BridgeSpec, env: NodeJS.ProcessEnv = process.
       if (await open()) write(order);
     });
   };
+  send({ warm: true });
   const write = (order: object) => {
     if (failed) return;
     if (!child) {
@@ -57,9 +59,7 @@ export function bridgeOrders(spec: BridgeSpec, env: NodeJS.ProcessEnv = process.
   };
   return {
     serve: (file) => send({ serve: file }),
-    drop: (infoHash) => {
-      if (gate) send({ drop: infoHash });
-    },
+    drop: (infoHash) => send({ drop: infoHash }),
     end: () => {
       chain = chain.then(() => void child?.stdin?.end());
     },

@@ -1,8 +1,10 @@
-import { lstat, open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptTorrent, withTrackersOnly } from '../bittorrent/accept-torrent.js';
 import { torrentBytesAtMost } from '../fetch/torrent-fetch.js';
 import type { TorrentClient } from '../torrent/client.js';
+import { openReadOnly } from '../torrent/read-only-store.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 
 /** A file the bridge is to serve, as the seed agent tells it (see seed-bridge.ts). */
@@ -12,6 +14,8 @@ export interface BridgeFile {
   torrent: string;
   /** The verified file in APT's archive cache, once APT has moved it there. */
   path: string;
+  /** Where the method placed it for APT (archives/partial/), before that move: the bridge may open it there first. */
+  partial?: string;
   size: number;
   trackers: string[];
 }
@@ -82,25 +86,45 @@ export class BridgeSeeds {
     await client?.destroy();
   }
 
+  /** Open the client now, so that the first file is served as soon as it is there. */
+  warm(): void {
+    this.client ??= this.openClient();
+    this.client.catch((error: Error) => this.log(`cannot start BitTorrent: ${error.message}`));
+  }
+
   private async start(file: BridgeFile, served: Served): Promise<void> {
-    if (!(await this.appeared(file.path, served))) throw new Error(`it did not appear within ${this.limits.appearMs / 1000} s`);
     const data = await readBounded(file.torrent, torrentBytesAtMost(file.size));
     const parsed = acceptTorrent(data, { size: file.size, infoHash: file.infoHash });
-    const client = await (this.client ??= this.openClient());
-    if (served.dropped || this.closed) return;
-    const handle = await client.seedReadOnly(withTrackersOnly(data, file.trackers), file.path, { size: file.size, pieceLength: parsed.info.pieceLength }, { idlePeerMs: this.limits.idlePeerMs });
+    const opened = await this.openWhenThere([file.path, ...(file.partial ? [file.partial] : [])], file.size, served);
+    if (!opened) throw new Error(`it did not appear within ${this.limits.appearMs / 1000} s`);
+    let handle: TorrentHandle | undefined;
+    try {
+      const client = await (this.client ??= this.openClient());
+      if (served.dropped || this.closed) return;
+      handle = client.seedReadOnly(withTrackersOnly(data, file.trackers), opened.file, { size: file.size, pieceLength: parsed.info.pieceLength, dir: dirname(opened.path) }, { idlePeerMs: this.limits.idlePeerMs });
+    } finally {
+      if (!handle) await opened.file.close();
+    }
     if (served.dropped || this.closed) await handle.destroy();
     else served.handle = handle;
   }
 
-  private async appeared(path: string, served: Served): Promise<boolean> {
+  /**
+   * The file opened read-only at the first of `paths` where it is: the one
+   * the method wrote (APT's partial/) or the one APT moves it to. Opened
+   * early, it is the same file after the move: a descriptor follows it.
+   */
+  private async openWhenThere(paths: readonly string[], size: number, served: Served): Promise<{ file: FileHandle; path: string } | undefined> {
     const deadline = Date.now() + this.limits.appearMs;
-    while (!served.dropped) {
-      if (await lstat(path).then(() => true, () => false)) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(50);
+    while (!served.dropped && !this.closed) {
+      for (const path of paths) {
+        const file = await openReadOnly(path, size).catch(() => undefined);
+        if (file) return { file, path };
+      }
+      if (Date.now() >= deadline) return undefined;
+      await sleep(20);
     }
-    return false;
+    return undefined;
   }
 }
 

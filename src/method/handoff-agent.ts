@@ -72,7 +72,8 @@ export class HandoffAgent {
     if (!handed) return;
     const path = join(this.places.archives, basename(handed.file.cacheName));
     const torrent = bridgeTorrent(handed.file);
-    if (torrent) this.bridge?.serve({ infoHash: handed.infoHash, torrent, path, size: handed.file.size, trackers: handed.file.torrent?.trackers ?? [] });
+    const partial = join(this.places.archives, 'partial', basename(handed.file.cacheName));
+    if (torrent) this.bridge?.serve({ infoHash: handed.infoHash, torrent, path, partial, size: handed.file.size, trackers: handed.file.torrent?.trackers ?? [] });
     const deadline = Date.now() + this.times.appearMs;
     this.queued += 1;
     this.checking = this.checking.then(async () => {

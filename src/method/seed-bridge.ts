@@ -38,6 +38,8 @@ const seeds = new BridgeSeeds(
   },
   { maxFiles: MAX_FILES, appearMs: APPEAR_MS, maxServeMs: MAX_SERVE_MS, idlePeerMs: IDLE_PEER_MS },
 );
+// Started with the method's BitTorrent path: by its first 201 the client is up.
+seeds.warm();
 const splitter = new LineSplitter(MAX_LINE);
 let ending = false;
 const end = () => {
@@ -73,7 +75,7 @@ function order(line: string): void {
 
 function isBridgeFile(file: BridgeFile): boolean {
   const text = (value: unknown) => typeof value === 'string' && value.length > 0 && value.length < 4096;
-  return /^[0-9a-f]{40}$/.test(file.infoHash) && text(file.torrent) && text(file.path) && Number.isSafeInteger(file.size) && file.size > 0
+  return /^[0-9a-f]{40}$/.test(file.infoHash) && text(file.torrent) && text(file.path) && (file.partial === undefined || text(file.partial)) && Number.isSafeInteger(file.size) && file.size > 0
     && Array.isArray(file.trackers) && file.trackers.length <= 32 && file.trackers.every(text);
 }
 

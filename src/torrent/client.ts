@@ -1,7 +1,5 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { dirname } from 'node:path';
 import type WebTorrent from 'webtorrent';
 import type { Torrent, Wire } from 'webtorrent';
 import { AddressSet } from './address-set.js';
@@ -171,23 +169,15 @@ export class TorrentClient {
   }
 
   /**
-   * Seed a verified file read-only where it is (see read-only-store.ts),
-   * for a process that may read the file but not write it. The file is
-   * opened now, following no link, and must be a regular file of `size`
-   * bytes; the torrent reads it by that descriptor, whatever happens to
-   * its name. Throws when it cannot be opened or is not that file.
+   * Seed a verified file read-only from a descriptor its caller opened
+   * (openReadOnly in read-only-store.ts), for a process that may read the
+   * file but not write it: the torrent reads it by that descriptor, whatever
+   * happens to its name, and closes it with the torrent.
    */
-  async seedReadOnly(data: Buffer, path: string, torrent: { size: number; pieceLength: number }, options: { idlePeerMs?: number } = {}): Promise<TorrentHandle> {
-    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const stats = await file.stat();
-      if (!stats.isFile() || stats.size !== torrent.size) throw new Error(`${path} is not a file of ${torrent.size} bytes`);
-    } catch (error) {
-      await file.close();
-      throw error;
-    }
+  seedReadOnly(data: Buffer, file: FileHandle, torrent: { size: number; pieceLength: number; dir: string }, options: { idlePeerMs?: number } = {}): TorrentHandle {
     const store = new ReadOnlyStore(torrent.pieceLength, file, torrent.size);
-    const added = this.client.add(data, { path: dirname(path), preloadedStore: store, skipVerify: true, storeCacheSlots: 0 });
+    // `dir` (where the file is) is only a name for webtorrent: every read goes to the store.
+    const added = this.client.add(data, { path: torrent.dir, preloadedStore: store, skipVerify: true, storeCacheSlots: 0 });
     return new TorrentHandle(asSeed(added, options.idlePeerMs));
   }
 

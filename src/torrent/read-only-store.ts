@@ -1,4 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 
 type Callback<T = void> = (error: Error | null, value?: T) => void;
 
@@ -49,5 +50,22 @@ export class ReadOnlyStore {
   /** The same as close: the file is not the store's to delete. */
   destroy(cb: Callback = () => {}): void {
     this.close(cb);
+  }
+}
+
+/**
+ * Open a file for a ReadOnlyStore: read-only, following no link, and only
+ * a regular file of `size` bytes. Throws otherwise (ENOENT when it is not
+ * there).
+ */
+export async function openReadOnly(path: string, size: number): Promise<FileHandle> {
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const stats = await file.stat();
+    if (!stats.isFile() || stats.size !== size) throw new Error(`${path} is not a file of ${size} bytes`);
+    return file;
+  } catch (error) {
+    await file.close();
+    throw error;
   }
 }
