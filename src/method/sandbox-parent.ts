@@ -33,8 +33,8 @@ const METHOD = fileURLToPath(new URL('./main.js', import.meta.url));
  * messages; its greeting (100 Capabilities) is dropped, APT has had ours.
  * SIGINT and SIGTERM are passed on, and the child's end is this process's
  * end, with its status. The seed agent, when there is one, was started
- * here as root: the child gets the write end of its stdin, so the agent
- * goes to work once the child has ended.
+ * here as root: the child gets the write end of its stdin and writes its
+ * lines there itself, and the agent sees that stdin end when the child ends.
  */
 export function continueAsUser(options: {
   user: SandboxUser;

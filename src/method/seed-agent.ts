@@ -5,29 +5,65 @@
  * that user may neither write apt-torrent's state directory nor reach the
  * daemon's root-only control socket. So, while still root, the method
  * starts this small process and, for each file that came by BitTorrent and
- * was answered `201 URI Done`, writes one JSON line to its stdin. When the
- * method ends (APT has then moved the files into its archive cache), this
- * process checks each file where APT put it — a plain file of the right
- * size and SHA256: the lines come from a process that strangers' data has
- * reached, so nothing in them is taken on trust — records what passes for
- * the daemon and tells it.
+ * was answered `201 URI Done`, writes one JSON line to its stdin. Each line
+ * is taken as it comes (see handoff-agent.ts): the file checked where APT
+ * put it, recorded, the daemon told, and the bridge (seed-bridge.ts),
+ * started as the method's user, told to serve it until the daemon has
+ * announced it. stdin closing says the method has ended: once the last
+ * file is settled, the agent lets the bridge go and exits.
  *
- * argv: stateDir, control socket, APT's archive cache directory.
+ * This process opens no network connection: only the daemon's local
+ * control socket, and pipes.
+ *
+ * argv: stateDir, control socket, APT's archive cache directory, and the
+ * bridge's spec as JSON (see bridge-process.ts), or nothing for no bridge.
  */
-import { handOverFromMethod } from './seed-handoff.js';
+import { LineSplitter } from '../seed/protocol.js';
+import { bridgeOrders, type BridgeSpec } from './bridge-process.js';
+import { HandoffAgent } from './handoff-agent.js';
 
-const [stateDir, socket, archives] = process.argv.slice(2);
-const chunks: Buffer[] = [];
-let size = 0;
-process.stdin.on('data', (chunk: Buffer) => {
-  size += chunk.length;
-  // A few hundred bytes a file: a megabyte is thousands of files, and anything past it is not the method's.
-  if (size <= 1024 * 1024) chunks.push(chunk);
+/** A line is a few hundred bytes; a longer one is not the method's, and nothing after it is taken. */
+const MAX_LINE = 64 * 1024;
+
+const [stateDir, socket, archives, bridgeSpec] = process.argv.slice(2);
+if (!stateDir || !socket || !archives) process.exit(2);
+const spec = readSpec(bridgeSpec);
+const agent = new HandoffAgent({ stateDir, socket, archives }, spec ? bridgeOrders(spec) : undefined);
+const splitter = new LineSplitter(MAX_LINE);
+let refused = false;
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  if (refused) return;
+  let lines: string[];
+  try {
+    lines = splitter.push(chunk);
+  } catch {
+    refused = true;
+    return;
+  }
+  for (const line of lines) agent.line(line);
 });
 process.stdin.on('end', () => {
-  if (!stateDir || !socket || !archives) process.exit(2);
-  handOverFromMethod(Buffer.concat(chunks).toString('utf8'), { stateDir, socket, archives }).then(
+  agent.end().then(
     () => process.exit(0),
     () => process.exit(1),
   );
 });
+
+function readSpec(text: string | undefined): BridgeSpec | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as BridgeSpec;
+    const id = (number: unknown) => typeof number === 'number' && Number.isSafeInteger(number) && number >= 0;
+    if (value.user !== undefined && !(id(value.user.uid) && id(value.user.gid))) return undefined;
+    return {
+      ...(value.user ? { user: { uid: value.user.uid, gid: value.user.gid } } : {}),
+      uploadLimit: id(value.uploadLimit) ? value.uploadLimit : 0,
+      maxPeers: id(value.maxPeers) ? value.maxPeers : 0,
+      pauseOnBattery: value.pauseOnBattery === true,
+      pauseOnMetered: value.pauseOnMetered === true,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -95,11 +95,12 @@ export class MethodSession {
       const check = await hashFileAt(acquire.filename, this.reportedHashTypes());
       const mismatch = [...acquire.expected].find(([type, value]) => check.hashes.has(type) && check.hashes.get(type) !== value);
       if (check.size === acquire.size && !mismatch) {
-        // Reported first: APT may end the run, and this method, as soon as it reads the 201.
+        // Reported first: APT may end the run, and this method, as soon as it reads the 201. The seed agent
+        // hears first too: its bridge opens the file where it is now and serves it on from there.
         this.runChoices().report.write({ file: entry.file.cacheName, size: check.size, via: 'torrent', peers: entry.bytes?.peers ?? 0, mirror: entry.bytes?.mirror ?? 0 });
-        this.say(201, 'URI Done', [['URI', acquire.uri], ['Filename', acquire.filename], ['Size', check.size], ...doneHashFields(check)], acquire.uri);
         const torrent = entry.file.torrent;
         if (torrent) (await this.torrents)?.seeding?.record({ file: entry.file, infoHash: torrent.infoHash });
+        this.say(201, 'URI Done', [['URI', acquire.uri], ['Filename', acquire.filename], ['Size', check.size], ...doneHashFields(check)], acquire.uri);
         return;
       }
       problem = mismatch ? `its ${mismatch[0]} at ${acquire.filename} is not the index's` : `it is ${check.size} bytes at ${acquire.filename}, not ${acquire.size}`;

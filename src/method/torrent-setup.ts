@@ -73,7 +73,13 @@ export async function prepareTorrents(
   }
   // Started while still root: the sandbox user can reach neither the state directory nor the daemon.
   const seeding: { record(handed: HandedFile): void; input?: Writable } | undefined = handed ? (handed.seeding ? seedRecorder() : undefined)
-    : config['torrent.enabled'] && config['seed.enabled'] && !drop.problem ? (await import('./seed-handoff.js')).startSeedAgent({ stateDir: config.stateDir, socket: config['seed.socket'], archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/') })
+    : config['torrent.enabled'] && config['seed.enabled'] && !drop.problem ? (await import('./seed-handoff.js')).startSeedAgent({
+      stateDir: config.stateDir,
+      socket: config['seed.socket'],
+      archives: findDir(settings, 'Dir::Cache::archives', '/var/cache/apt/archives/'),
+      // The bridge runs as the user the method's BitTorrent client runs as.
+      bridge: { ...(drop.user ? { user: { uid: drop.user.uid, gid: drop.user.gid } } : {}), uploadLimit: config['seed.uploadLimit'], maxPeers: config['seed.maxPeers'], pauseOnBattery: config['seed.pauseOnBattery'], pauseOnMetered: config['seed.pauseOnMetered'] },
+    })
     : undefined;
   const dropped = drop.problem ? { problem: drop.problem, blocked: false } : drop.user ? becomeUser(drop.user) : undefined;
   if (dropped?.blocked && drop.user && config['torrent.enabled']) {

@@ -93,6 +93,17 @@ export class Announcer {
     this.pump();
   }
 
+  /** A tracker has answered for this torrent, or it has none to announce to. */
+  heard(infoHash: string): boolean {
+    let any = false;
+    for (const pair of this.pairs.values()) {
+      if (pair.infoHash !== infoHash) continue;
+      if (pair.heard) return true;
+      any = true;
+    }
+    return !any;
+  }
+
   /** Torrents wanted, and of those, how many at least one tracker has heard of. */
   coverage(): { wanted: number; heard: number } {
     const wanted = new Set<string>();

@@ -123,6 +123,10 @@ export class Discovery implements Availability {
     this.announcer?.drop(infoHash);
   }
 
+  heard(infoHash: string): boolean {
+    return this.announcer?.heard(infoHash) ?? false;
+  }
+
   /** Torrents available, and how many of them a tracker has heard of. */
   coverage(): { available: number; heard: number } {
     return { available: this.available.size, heard: this.announcer?.coverage().heard ?? 0 };

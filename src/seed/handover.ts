@@ -107,8 +107,30 @@ export async function notifySeeder(socket: string, count: number, say: (message:
 const SEEDED_WAIT_MS = 30_000;
 
 /**
- * Wait until a running daemon lists these torrents as announced (any state
- * past 'checking'), or SEEDED_WAIT_MS, or at once when it cannot be asked.
+ * Which of `wanted` the daemon's list shows announced (checked, and a
+ * tracker has heard of it: `announced` false means not yet; a daemon that
+ * does not say counts as announced once checked), and which it does not
+ * hold at all (it refused or failed them: nobody will announce them). Pure.
+ */
+export function takenOver(torrents: readonly unknown[], wanted: ReadonlySet<string>): { announced: string[]; gone: string[] } {
+  const held = new Map<string, { state?: unknown; announced?: unknown }>();
+  for (const torrent of torrents) {
+    const view = torrent as { infoHash?: unknown; state?: unknown; announced?: unknown } | null;
+    if (view && typeof view.infoHash === 'string' && wanted.has(view.infoHash)) held.set(view.infoHash, view);
+  }
+  const announced: string[] = [];
+  const gone: string[] = [];
+  for (const infoHash of wanted) {
+    const view = held.get(infoHash);
+    if (!view) gone.push(infoHash);
+    else if (view.state !== 'checking' && view.announced !== false) announced.push(infoHash);
+  }
+  return { announced, gone };
+}
+
+/**
+ * Wait until a running daemon lists these torrents as announced (see
+ * takenOver), or SEEDED_WAIT_MS, or at once when it cannot be asked.
  * Meanwhile the caller keeps serving them, so peers find the files all along.
  */
 export async function waitUntilSeeded(socket: string, infoHashes: readonly string[], timeoutMs = SEEDED_WAIT_MS): Promise<boolean> {
@@ -117,9 +139,8 @@ export async function waitUntilSeeded(socket: string, infoHashes: readonly strin
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
-      const answer = await sendRequest(socket, { cmd: 'list' }, { timeoutMs: 5000 }) as { torrents?: Array<{ infoHash: string; state: string }> };
-      const announced = new Set((answer.torrents ?? []).filter((torrent) => torrent.state !== 'checking').map((torrent) => torrent.infoHash));
-      if ([...wanted].every((infoHash) => announced.has(infoHash))) return true;
+      const answer = await sendRequest(socket, { cmd: 'list' }, { timeoutMs: 5000 });
+      if (takenOver(answer.torrents ?? [], wanted).announced.length === wanted.size) return true;
     } catch {
       return false;
     }

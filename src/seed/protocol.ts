@@ -32,6 +32,8 @@ export interface TorrentView {
   lastServed?: string;
   /** State `paused` because uploads are paused for the whole machine (upload-gate.ts), not by `seeding pause`. */
   pausedFor?: PauseReason[];
+  /** Peers can find it: a tracker has answered its announce (or it has no tracker to announce to). */
+  announced?: boolean;
 }
 
 /** Why uploads are paused for the whole machine: a metered default route, or running on battery. */

@@ -8,6 +8,8 @@ export interface Availability {
   /** `soon`: announce at once (resumed, or added while running); otherwise spread over the start-up. */
   up(facts: SeedFacts, trackers: readonly string[], soon: boolean): void;
   down(infoHash: string): void;
+  /** Whether a tracker has answered for an available file (true when it has no tracker to announce to). */
+  heard?(infoHash: string): boolean;
 }
 
 /**

@@ -80,7 +80,7 @@ export class Seeder {
 
   list(): TorrentView[] {
     return [...this.entries.values()]
-      .map((entry) => heldView(entry.view(), this.hold))
+      .map((entry) => heldView(this.viewOf(entry), this.hold))
       .sort((a, b) => a.package.localeCompare(b.package) || a.version.localeCompare(b.version));
   }
 
@@ -120,7 +120,7 @@ export class Seeder {
       this.dirty = true;
       await this.tickNow();
       await this.flush();
-      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => heldView(entry.view(), this.hold));
+      const torrents = matched.map((infoHash) => this.entries.get(infoHash)).filter((entry): entry is SeededFile => entry !== undefined).map((entry) => heldView(this.viewOf(entry), this.hold));
       return { torrents, removed };
     });
   }
@@ -168,6 +168,12 @@ export class Seeder {
       const ready = await torrent?.ready(READY_MS).then(() => true, () => false);
       return ready && entry.torrent === torrent ? torrent : undefined;
     });
+  }
+
+  /** The entry as the control socket shows it, with whether peers can find it yet. */
+  private viewOf(entry: SeededFile): TorrentView {
+    const announced = entry.announced && (this.options.availability?.heard?.(entry.facts.infoHash) ?? true);
+    return { ...entry.view(), announced };
   }
 
   private awakeViews(): AwakeView[] {

@@ -1,9 +1,11 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type WebTorrent from 'webtorrent';
-import type { Wire } from 'webtorrent';
+import type { Torrent, Wire } from 'webtorrent';
 import { AddressSet } from './address-set.js';
 import { harden, register } from './harden.js';
 import { PeerGuard } from './peer-guard.js';
+import { ReadOnlyStore } from './read-only-store.js';
 import { TorrentHandle } from './torrent-handle.js';
 
 export interface TorrentClientOptions {
@@ -67,6 +69,27 @@ export async function createTorrentClient(options: TorrentClientOptions): Promis
     pool?.tcpServer?.close();
   }
   return client;
+}
+
+/**
+ * A torrent as a seed wants it: quiet about trackers it cannot reach (normal
+ * on a laptop; they must not fill the journal) and, with `idleMs`, rid of
+ * a peer that got no byte of the file for that long and is not waiting
+ * for its turn (interested while choked). webtorrent keeps a seed's peers
+ * for as long as they stay connected, wanting nothing or stalled on
+ * purpose, each holding a connection slot.
+ */
+function asSeed(torrent: Torrent, idleMs: number | undefined): Torrent {
+  torrent.on('warning', () => {});
+  if (idleMs !== undefined && idleMs > 0) {
+    torrent.on('wire', (wire: Wire) => {
+      const timer = setTimeout(() => (wire.peerInterested && wire.amChoking ? timer.refresh() : wire.destroy()), idleMs);
+      timer.unref();
+      wire.on('upload', () => timer.refresh());
+      wire.once('close', () => clearTimeout(timer));
+    });
+  }
+  return torrent;
 }
 
 /** The BitTorrent client in apt-torrent's terms: torrents to download or seed, each a TorrentHandle. */
@@ -138,26 +161,24 @@ export class TorrentClient {
   /**
    * Seed a file in `dir` that was verified just now: webtorrent need not read
    * it again. Throws when webtorrent refuses the torrent at once.
-   * `idlePeerMs`: a peer that got no byte of the file for this long, and is
-   * not waiting for its turn (interested while choked), is disconnected. webtorrent keeps a seed's peers for as long as they stay
-   * connected, wanting nothing or stalled on purpose, each holding a connection
-   * slot (and, in the seeding daemon, keeping its torrent awake).
+   * `idlePeerMs`: see asSeed (in the seeding daemon, an idle peer would also keep its torrent awake).
    */
   seed(data: Buffer, dir: string, options: { idlePeerMs?: number } = {}): TorrentHandle {
     const torrent = this.client.add(data, { path: dir, skipVerify: true, storeCacheSlots: 0 });
-    // Trackers that cannot be reached are normal on a laptop; they must not fill the journal.
-    torrent.on('warning', () => {});
-    const idleMs = options.idlePeerMs;
-    if (idleMs !== undefined && idleMs > 0) {
-      torrent.on('wire', (wire: Wire) => {
-        // A peer that wants pieces while it is choked (more peers than upload slots) waits its turn: not idle.
-        const timer = setTimeout(() => (wire.peerInterested && wire.amChoking ? timer.refresh() : wire.destroy()), idleMs);
-        timer.unref();
-        wire.on('upload', () => timer.refresh());
-        wire.once('close', () => clearTimeout(timer));
-      });
-    }
-    return new TorrentHandle(torrent);
+    return new TorrentHandle(asSeed(torrent, options.idlePeerMs));
+  }
+
+  /**
+   * Seed a verified file read-only from a descriptor its caller opened
+   * (openReadOnly in read-only-store.ts), for a process that may read the
+   * file but not write it: the torrent reads it by that descriptor, whatever
+   * happens to its name, and closes it with the torrent.
+   */
+  seedReadOnly(data: Buffer, file: FileHandle, torrent: { size: number; pieceLength: number; dir: string }, options: { idlePeerMs?: number } = {}): TorrentHandle {
+    const store = new ReadOnlyStore(torrent.pieceLength, file, torrent.size);
+    // `dir` (where the file is) is only a name for webtorrent: every read goes to the store.
+    const added = this.client.add(data, { path: torrent.dir, preloadedStore: store, skipVerify: true, storeCacheSlots: 0 });
+    return new TorrentHandle(asSeed(added, options.idlePeerMs));
   }
 
   /** Destroy the client and wait for its sockets to close. */

@@ -33,6 +33,8 @@ declare module 'webtorrent' {
     paused?: boolean;
     private?: boolean;
     deselect?: boolean;
+    /** A chunk store made by the caller, used as it is (abstract-chunk-store: get, put, close, destroy). */
+    preloadedStore?: object;
   }
 
   export interface Wire extends EventEmitter {

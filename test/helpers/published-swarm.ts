@@ -45,6 +45,12 @@ export class PublishedSwarm {
     return this.mirror.requests.slice(mark).filter((request) => request.path.endsWith(this.debName(name))).reduce((sum, request) => sum + request.bytes, 0);
   }
 
+  /** Stop the aria2 seeder: from then on, only the mirror and what the test starts have the file. */
+  async stopSeeder(): Promise<void> {
+    await this.seeder?.stop();
+    this.seeder = undefined;
+  }
+
   async stop(): Promise<void> {
     await this.seeder?.stop();
     await this.tracker?.stop();

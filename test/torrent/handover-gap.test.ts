@@ -1,51 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseTorrent } from '../../src/bittorrent/torrent.js';
 import { runCli, type Served } from '../helpers/cli.js';
 import { sha256 } from '../helpers/hash.js';
 import { ServedArchive } from '../helpers/served-archive.js';
+import { SlowDaemon } from '../helpers/slow-daemon.js';
 import { aria2Leech, bareTorrent, publishWithTracker } from '../helpers/swarm.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';
 import { poll } from '../helpers/wait.js';
 
 const MiB = 1024 * 1024;
-
-/**
- * A seeding daemon that takes its time: it accepts the handover at once
- * and lists what it took as 'checking' until `release()`. Between the
- * handover and its announce, the machine that installed must still serve.
- */
-class SlowDaemon {
-  added = 0;
-  private held = true;
-  private server?: Server;
-
-  constructor(readonly socket: string, private readonly infoHash: string) {}
-
-  start(): Promise<void> {
-    this.server = createServer((connection) => {
-      connection.setEncoding('utf8');
-      connection.on('data', (line: string) => {
-        const request = JSON.parse(line.trim()) as { cmd: string };
-        if (request.cmd === 'add') this.added += 1;
-        const view = { package: 'bigdata', version: '1.0', architecture: 'all', infoHash: this.infoHash, name: 'bigdata', size: 0, uploaded: 0, ratio: 0, peers: 0, state: this.held ? 'checking' : 'seeding', seedSeconds: 0, addedAt: new Date().toISOString() };
-        connection.end(`${JSON.stringify(request.cmd === 'add' ? { ok: true, accepted: 1 } : { ok: true, torrents: this.added > 0 ? [view] : [] })}\n`);
-      });
-    });
-    return new Promise((resolve) => this.server!.listen(this.socket, resolve));
-  }
-
-  release(): void {
-    this.held = false;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server ? this.server.close(() => resolve()) : resolve());
-  }
-}
 
 describe('no gap between a verified file and the daemon\'s announce', () => {
   let site: ServedArchive;
@@ -56,7 +22,7 @@ describe('no gap between a verified file and the daemon\'s announce', () => {
   before(async () => {
     site = await ServedArchive.start([{ name: 'bigdata', version: '1.0', payload: 6 * MiB }]);
     ({ tracker } = await publishWithTracker(site.archive.root, site.mirror.url));
-    daemon = new SlowDaemon(join(dir, 'seed.sock'), parseTorrent(readFileSync(`${site.archive.path('bigdata')}.torrent`)).infoHash);
+    daemon = new SlowDaemon(join(dir, 'seed.sock'), [parseTorrent(readFileSync(`${site.archive.path('bigdata')}.torrent`)).infoHash]);
     await daemon.start();
   });
 
