@@ -7,6 +7,7 @@ import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import type { ByteSource, TorrentOutcome } from './torrent-fetch.js';
+import type { VerifiedFile } from './verified-file.js';
 import { openPrivateDir } from './private-dir.js';
 
 /** What the progress display hears about. */
@@ -14,7 +15,8 @@ export interface DownloadEvents {
   start(file: PlannedFile): void;
   bytes(file: PlannedFile, count: number, source: ByteSource): void;
   peers(file: PlannedFile, count: number): void;
-  done(file: PlannedFile): void;
+  /** The file is in the cache; `verified` says which inode was hashed, and to what, when the download hashed it itself. */
+  done(file: PlannedFile, verified?: VerifiedFile): void;
   failed(file: PlannedFile, error: AptTorrentError): void;
   /** Something worth one line that does not fail the run (a torrent refused, a peer dropped). */
   warn(message: string): void;
@@ -187,7 +189,7 @@ async function downloadInto(
         summary.mirrorBytes += outcome.mirrorBytes;
         summary.torrents.push({ file, infoHash: outcome.infoHash, path: outcome.path });
         for (const address of outcome.bannedPeers) options.events.warn(`dropped peer ${address}: it sent pieces of ${file.cacheName} that failed verification`);
-        options.events.done(file);
+        options.events.done(file, outcome.verified);
       } catch (error) {
         if (error instanceof TorrentRefused) {
           options.events.warn(`${error.message}; fetching it over HTTP`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUri } from '../apt/auth-conf.js';
 import { acceptTorrent, withTrackersOnly } from '../bittorrent/accept-torrent.js';
@@ -12,6 +12,7 @@ import { settleForCache } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import { TorrentDownload, type TorrentDownloadOptions } from './torrent-download.js';
+import { verifiedFile, type VerifiedFile } from './verified-file.js';
 
 export type { ByteSource } from '../torrent/torrent-handle.js';
 export type { TorrentEvents } from './torrent-download.js';
@@ -36,6 +37,8 @@ export interface TorrentOutcome {
   path: string;
   infoHash: string;
   bannedPeers: string[];
+  /** The inode now at `path`, and its SHA256. */
+  verified: VerifiedFile;
 }
 
 /** The .torrent was unusable: the file goes over plain HTTP instead. */
@@ -81,31 +84,35 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
     await handle.destroy();
   }
 
-  const digest = await sha256Of(path);
-  if (digest !== file.sha256) {
-    await rm(dir, { recursive: true, force: true });
-    throw verifyError(file, digest);
-  }
+  // One descriptor from the hash to the cache: what is checked, settled and moved is one inode.
   const finalPath = join(options.archives, file.cacheName);
   const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let verified: VerifiedFile;
   try {
+    const digest = await sha256Of(settled);
+    if (digest !== file.sha256) {
+      await rm(dir, { recursive: true, force: true });
+      throw verifyError(file, digest);
+    }
     await settleForCache(settled);
+    if (options.keepServing) {
+      // Linked, not moved: the file stays under its torrent name while it is served again from here.
+      await link(path, finalPath).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+        await rename(path, finalPath);
+      });
+      await keepServing(options, data, dir);
+    } else {
+      await rename(path, finalPath);
+    }
+    await rm(dir, { recursive: true, force: true });
+    // Taken last: the move, and the unlink of a kept link, change the inode's ctime.
+    verified = await verifiedFile(settled, digest);
   } finally {
     await settled.close();
   }
-  if (options.keepServing) {
-    // Linked, not moved: the file stays under its torrent name while it is served again from here.
-    await link(path, finalPath).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-      await rename(path, finalPath);
-    });
-    await keepServing(options, data, dir);
-  } else {
-    await rename(path, finalPath);
-  }
-  await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;
-  return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers() };
+  return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers(), verified };
 }
 
 /**
@@ -147,8 +154,8 @@ function readsAsOneFile(handle: TorrentHandle, name: string, size: number): bool
   return files.length === 1 && files[0]!.name === name && handle.length === size;
 }
 
-async function sha256Of(path: string): Promise<string> {
+async function sha256Of(file: FileHandle): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of file.createReadStream({ autoClose: false, start: 0, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
