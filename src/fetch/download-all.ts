@@ -9,6 +9,7 @@ import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import type { ByteSource, TorrentOutcome } from './torrent-fetch.js';
 import type { VerifiedFile } from './verified-file.js';
 import { openPrivateDir } from './private-dir.js';
+import { HeadStart } from './head-start.js';
 
 /** What the progress display hears about. */
 export interface DownloadEvents {
@@ -151,19 +152,12 @@ async function downloadInto(
 
   const torrentWork = async () => {
     if (torrentQueue.length === 0) return;
-    const [{ TorrentClient }, { fetchByTorrent, TorrentRefused }] = await Promise.all([
-      import('../torrent/client.js'),
-      import('./torrent-fetch.js'),
-    ]);
-    let client;
-    try {
-      client = await TorrentClient.open(options.torrent.client);
-    } catch (error) {
-      options.events.warn(`cannot start BitTorrent (${(error as Error).message}); fetching ${torrentQueue.length} file(s) over HTTP`);
-      httpQueue.push(...torrentQueue.splice(0).map((file) => ({ ...file, route: 'http' as const, torrent: undefined })));
-      torrentsLeft = 0;
-      return;
-    }
+    HeadStart.prewarm();
+    // BitTorrent (~300 ms to load, then its listener) starts while the first files' head starts run.
+    const opening = import('../torrent/client.js').then(({ TorrentClient }) => TorrentClient.open(options.torrent.client));
+    opening.catch(() => {});
+    const { fetchByTorrent, TorrentRefused } = await import('./torrent-fetch.js');
+    const client = opening;
     const keepServing: TorrentHandle[] | undefined = options.keepServing ? [] : undefined;
     const fetchOne = async (file: PlannedFile) => {
       options.events.start(file);
@@ -205,10 +199,11 @@ async function downloadInto(
       await forEachBounded(drain(torrentQueue), options.torrent.maxActive, fetchOne, options.http.signal).catch(unlessAborted);
     } finally {
       torrentsLeft = 0;
-      if (keepServing && keepServing.length > 0 && !options.http.signal?.aborted) {
-        serving = { stop: () => client.destroy() };
+      const started = await opening.catch(() => undefined);
+      if (started && keepServing && keepServing.length > 0 && !options.http.signal?.aborted) {
+        serving = { stop: () => started.destroy() };
       } else {
-        await client.destroy();
+        await started?.destroy();
       }
     }
   };

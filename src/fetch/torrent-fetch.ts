@@ -13,12 +13,14 @@ import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import { TorrentDownload, type TorrentDownloadOptions } from './torrent-download.js';
 import { verifiedFile, type VerifiedFile } from './verified-file.js';
+import { HeadStart } from './head-start.js';
 
 export type { ByteSource } from '../torrent/torrent-handle.js';
 export type { TorrentEvents } from './torrent-download.js';
 
-export interface TorrentFetchOptions extends TorrentDownloadOptions {
-  client: TorrentClient;
+export interface TorrentFetchOptions extends Omit<TorrentDownloadOptions, 'headStart'> {
+  /** The BitTorrent client, or its start: a new file's head start (head-start.ts) does not wait for it. */
+  client: TorrentClient | Promise<TorrentClient>;
   network: Network;
   partial: string;
   archives: string;
@@ -55,10 +57,12 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const refused = (why: string) => new TorrentRefused(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName}: ${why}`);
   let data: Buffer;
   let name: string;
+  let info: ReturnType<typeof acceptTorrent>['info'];
   try {
     const fetched = await fetchCached(source.torrentUrl, { network: options.network, timeoutMs: options.http.timeoutMs, signal: options.http.signal, maxBytes: torrentBytesAtMost(file.size) });
     if (!fetched) throw new Error('not found (404)');
-    name = acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash }).info.name;
+    info = acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash }).info;
+    name = info.name;
     data = withTrackersOnly(fetched.bytes, source.trackers);
   } catch (error) {
     throw refused((error as Error).message);
@@ -69,15 +73,30 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   await mkdir(dir, { recursive: true });
   // The file exists before webtorrent first reads it: its store opens a missing file for nothing,
   // and could then never read the pieces plain HTTP writes around it (the probe's, the fill's).
-  await (await open(join(dir, name), constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644)).close();
-  const handle = await options.client.download(data, dir, { maxWebConns: options.maxWebConns });
+  const path = join(dir, name);
+  const created = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  const fresh = await created.stat().then((stats) => stats.size === 0, () => false).finally(() => created.close());
+  // A file begun in this run: the mirror's bytes start now, while BitTorrent loads and the tracker answers.
+  const headStart = fresh
+    ? HeadStart.start({ uri: file.uri, path, size: file.size, pieceLength: info.pieceLength, pieceHashes: info.pieces, infoHash: source.infoHash, trackers: source.trackers }, options.http, (count) => options.events.bytes(file, count, 'mirror'))
+    : undefined;
+  let handle: TorrentHandle;
+  try {
+    const client = await Promise.resolve(options.client).catch((error: Error) => {
+      throw refused(`BitTorrent cannot start (${error.message})`);
+    });
+    handle = await client.download(data, dir, { maxWebConns: options.maxWebConns, ...(fresh ? { freshPieces: info.pieces.length / 20 } : {}) });
+  } catch (error) {
+    await headStart?.halt();
+    throw error;
+  }
   // A safety net under acceptTorrent: webtorrent must mean the very file we checked, or nothing is written.
   if (!readsAsOneFile(handle, name, file.size)) {
+    await headStart?.halt();
     await handle.destroy();
     throw refused('webtorrent reads it as another file than the one checked');
   }
-  const path = join(dir, name);
-  const download = new TorrentDownload(file, handle, path, options);
+  const download = new TorrentDownload(file, handle, path, { ...options, headStart });
   try {
     await download.run();
   } finally {
@@ -89,7 +108,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   let verified: VerifiedFile;
   try {
-    const digest = await sha256Of(settled);
+    const digest = download.knownDigest() ?? await sha256Of(settled);
     if (digest !== file.sha256) {
       await rm(dir, { recursive: true, force: true });
       throw verifyError(file, digest);
@@ -124,7 +143,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
 async function keepServing(options: TorrentFetchOptions, data: Buffer, dir: string): Promise<void> {
   let seed: TorrentHandle | undefined;
   try {
-    seed = options.client.seed(data, dir);
+    seed = (await options.client).seed(data, dir);
     if (await seed.openStore()) options.keepServing!.push(seed);
     else await seed.destroy();
   } catch {

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/load.js';
 import { choicesToFlags, type RunChoices } from '../config/method-options.js';
 import { defaults, type Config } from '../config/schema.js';
+import { HeadStart } from '../fetch/head-start.js';
 import { networkFrom, readLogins } from '../fetch/network.js';
 import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt-settings.js';
 import { Batcher } from './batcher.js';
@@ -144,6 +145,8 @@ const loadBatch = () => (batchModule ??= import('./torrent-batch.js'));
  * batch meets it again, and answers for it.
  */
 function warmUp(): void {
+  // First, before the main thread is busy loading: the head start's thread loads beside it.
+  HeadStart.prewarm();
   loadBatch().catch(() => {});
   import('../torrent/harden.js').then(({ harden }) => harden()).catch(() => {});
 }
