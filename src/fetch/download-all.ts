@@ -11,6 +11,9 @@ import type { VerifiedFile } from './verified-file.js';
 import { openPrivateDir } from './private-dir.js';
 import { HeadStart } from './head-start.js';
 
+/** The longest BitTorrent's loading waits for the first head starts to be under way (a .torrent slow to come). */
+const HEAD_START_WAIT_MS = 1000;
+
 /** What the progress display hears about. */
 export interface DownloadEvents {
   start(file: PlannedFile): void;
@@ -153,14 +156,31 @@ async function downloadInto(
   const torrentWork = async () => {
     if (torrentQueue.length === 0) return;
     HeadStart.prewarm();
-    // BitTorrent (~300 ms to load, then its listener) starts while the first files' head starts run.
-    const opening = import('../torrent/client.js').then(({ TorrentClient }) => TorrentClient.open(options.torrent.client));
+    // BitTorrent (~300 ms of module code that blocks this thread, then its listener) is loaded once the
+    // first files' head starts are under way in their thread, or could not be: they run meanwhile.
+    const first = Math.min(options.torrent.maxActive, torrentQueue.length);
+    let begun = 0;
+    let allBegun: () => void = () => {};
+    const headStartsBegun = new Promise<void>((resolve) => {
+      allBegun = resolve;
+      setTimeout(resolve, HEAD_START_WAIT_MS).unref();
+    });
+    const onBegun = () => {
+      begun += 1;
+      if (begun >= first) allBegun();
+    };
+    const opening = headStartsBegun.then(() => import('../torrent/client.js')).then(({ TorrentClient }) => TorrentClient.open(options.torrent.client));
     opening.catch(() => {});
     const { fetchByTorrent, TorrentRefused } = await import('./torrent-fetch.js');
     const client = opening;
     const keepServing: TorrentHandle[] | undefined = options.keepServing ? [] : undefined;
     const fetchOne = async (file: PlannedFile) => {
       options.events.start(file);
+      let told = false;
+      const begin = () => {
+        if (!told) onBegun();
+        told = true;
+      };
       try {
         const outcome: TorrentOutcome = await fetchByTorrent(file, {
           client,
@@ -176,6 +196,7 @@ async function downloadInto(
           plainHttp,
           keepServing,
           events: options.events,
+          onHeadStart: begin,
         });
         summary.files += 1;
         summary.bytes += file.size;
@@ -192,6 +213,7 @@ async function downloadInto(
           fail(file, error);
         }
       } finally {
+        begin();
         torrentsLeft -= 1;
       }
     };

@@ -30,6 +30,8 @@ export interface TorrentFetchOptions extends Omit<TorrentDownloadOptions, 'headS
    * seeding daemon has taken over (no gap between verified and announced).
    */
   keepServing?: TorrentHandle[];
+  /** Called once the file's head start is under way, or known not to be: the client may load now. */
+  onHeadStart?: () => void;
 }
 
 export interface TorrentOutcome {
@@ -80,6 +82,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const headStart = fresh
     ? HeadStart.start({ uri: file.uri, path, size: file.size, pieceLength: info.pieceLength, pieceHashes: info.pieces, infoHash: source.infoHash, trackers: source.trackers }, options.http, (count) => options.events.bytes(file, count, 'mirror'))
     : undefined;
+  options.onHeadStart?.();
   let handle: TorrentHandle;
   try {
     const client = await Promise.resolve(options.client).catch((error: Error) => {
