@@ -7,14 +7,20 @@ import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import type { TorrentHandle } from '../torrent/torrent-handle.js';
 import type { ByteSource, TorrentOutcome } from './torrent-fetch.js';
+import type { VerifiedFile } from './verified-file.js';
 import { openPrivateDir } from './private-dir.js';
+import { HeadStart } from './head-start.js';
+
+/** The longest BitTorrent's loading waits for the first head starts to be under way (a .torrent slow to come). */
+const HEAD_START_WAIT_MS = 1000;
 
 /** What the progress display hears about. */
 export interface DownloadEvents {
   start(file: PlannedFile): void;
   bytes(file: PlannedFile, count: number, source: ByteSource): void;
   peers(file: PlannedFile, count: number): void;
-  done(file: PlannedFile): void;
+  /** The file is in the cache; `verified` says which inode was hashed, and to what, when the download hashed it itself. */
+  done(file: PlannedFile, verified?: VerifiedFile): void;
   failed(file: PlannedFile, error: AptTorrentError): void;
   /** Something worth one line that does not fail the run (a torrent refused, a peer dropped). */
   warn(message: string): void;
@@ -149,22 +155,32 @@ async function downloadInto(
 
   const torrentWork = async () => {
     if (torrentQueue.length === 0) return;
-    const [{ TorrentClient }, { fetchByTorrent, TorrentRefused }] = await Promise.all([
-      import('../torrent/client.js'),
-      import('./torrent-fetch.js'),
-    ]);
-    let client;
-    try {
-      client = await TorrentClient.open(options.torrent.client);
-    } catch (error) {
-      options.events.warn(`cannot start BitTorrent (${(error as Error).message}); fetching ${torrentQueue.length} file(s) over HTTP`);
-      httpQueue.push(...torrentQueue.splice(0).map((file) => ({ ...file, route: 'http' as const, torrent: undefined })));
-      torrentsLeft = 0;
-      return;
-    }
+    HeadStart.prewarm();
+    // BitTorrent (~300 ms of module code that blocks this thread, then its listener) is loaded once the
+    // first files' head starts are under way in their thread, or could not be: they run meanwhile.
+    const first = Math.min(options.torrent.maxActive, torrentQueue.length);
+    let begun = 0;
+    let allBegun: () => void = () => {};
+    const headStartsBegun = new Promise<void>((resolve) => {
+      allBegun = resolve;
+      setTimeout(resolve, HEAD_START_WAIT_MS).unref();
+    });
+    const onBegun = () => {
+      begun += 1;
+      if (begun >= first) allBegun();
+    };
+    const opening = headStartsBegun.then(() => import('../torrent/client.js')).then(({ TorrentClient }) => TorrentClient.open(options.torrent.client));
+    opening.catch(() => {});
+    const { fetchByTorrent, TorrentRefused } = await import('./torrent-fetch.js');
+    const client = opening;
     const keepServing: TorrentHandle[] | undefined = options.keepServing ? [] : undefined;
     const fetchOne = async (file: PlannedFile) => {
       options.events.start(file);
+      let told = false;
+      const begin = () => {
+        if (!told) onBegun();
+        told = true;
+      };
       try {
         const outcome: TorrentOutcome = await fetchByTorrent(file, {
           client,
@@ -180,6 +196,7 @@ async function downloadInto(
           plainHttp,
           keepServing,
           events: options.events,
+          onHeadStart: begin,
         });
         summary.files += 1;
         summary.bytes += file.size;
@@ -187,7 +204,7 @@ async function downloadInto(
         summary.mirrorBytes += outcome.mirrorBytes;
         summary.torrents.push({ file, infoHash: outcome.infoHash, path: outcome.path });
         for (const address of outcome.bannedPeers) options.events.warn(`dropped peer ${address}: it sent pieces of ${file.cacheName} that failed verification`);
-        options.events.done(file);
+        options.events.done(file, outcome.verified);
       } catch (error) {
         if (error instanceof TorrentRefused) {
           options.events.warn(`${error.message}; fetching it over HTTP`);
@@ -196,6 +213,7 @@ async function downloadInto(
           fail(file, error);
         }
       } finally {
+        begin();
         torrentsLeft -= 1;
       }
     };
@@ -203,10 +221,11 @@ async function downloadInto(
       await forEachBounded(drain(torrentQueue), options.torrent.maxActive, fetchOne, options.http.signal).catch(unlessAborted);
     } finally {
       torrentsLeft = 0;
-      if (keepServing && keepServing.length > 0 && !options.http.signal?.aborted) {
-        serving = { stop: () => client.destroy() };
+      const started = await opening.catch(() => undefined);
+      if (started && keepServing && keepServing.length > 0 && !options.http.signal?.aborted) {
+        serving = { stop: () => started.destroy() };
       } else {
-        await client.destroy();
+        await started?.destroy();
       }
     }
   };

@@ -24,6 +24,21 @@ export interface Network {
   proxyFor(uri: string): string | undefined;
   /** True when the server behind this URI proves who it is: https with APT's certificate and host checks on. */
   authenticates(uri: string): boolean;
+  /** What makes this network again, in plain data (for a worker thread: see networkFromRecipe). */
+  recipe?(): NetworkRecipe;
+}
+
+/** A Network's making, as plain data a worker thread can be sent. */
+export interface NetworkRecipe {
+  maxSockets: number;
+  config: Array<[string, readonly string[]]>;
+  env: NodeJS.ProcessEnv;
+  logins: readonly AuthEntry[];
+}
+
+/** The same network as the one the recipe was taken from, made anew (in a worker thread). */
+export function networkFromRecipe(recipe: NetworkRecipe): Promise<Network> {
+  return networkFrom(new Map(recipe.config), recipe.logins, recipe.env, recipe.maxSockets);
 }
 
 /** What a Network is made of; aptNetwork reads it from APT, tests give it directly. */
@@ -146,6 +161,7 @@ function makeNetwork(settings: NetworkSettings, proxyModules: ProxyModules | und
       };
     },
     proxyFor: proxyOf,
+    recipe: () => ({ maxSockets: settings.maxSockets, config: [...config], env, logins: [...(settings.logins?.() ?? [])] }),
     authenticates(uri) {
       let url: URL;
       try {

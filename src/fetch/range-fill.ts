@@ -8,6 +8,11 @@ import { unfollowedRedirect } from './redirect-policy.js';
 import { classifyFailure, retryDelay } from './retry-policy.js';
 import { forEachBounded } from '../util/pool.js';
 
+export interface FillOptions extends HttpOptions {
+  /** Called with every chunk once it is written, and where: a caller may hash what it knows to be in order. */
+  onWritten?: (data: Buffer, position: number) => void;
+}
+
 /** Where one request writes: the next byte, and the last byte it may write (inclusive). */
 interface Cursor {
   position: number;
@@ -25,7 +30,7 @@ interface Cursor {
  * the size APT's index gives. Retries resume inside a range. Verification
  * is the caller's: the whole file's SHA256 at the end.
  */
-export async function fillRanges(uri: string, path: string, size: number, ranges: ReadonlyArray<readonly [number, number]>, connections: number, options: HttpOptions): Promise<void> {
+export async function fillRanges(uri: string, path: string, size: number, ranges: ReadonlyArray<readonly [number, number]>, connections: number, options: FillOptions): Promise<void> {
   // Created if no piece was written yet; never truncated, never O_APPEND (which would ignore positions); never through a symlink.
   const file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
   const siblings = new AbortController();
@@ -86,7 +91,7 @@ export async function fillRanges(uri: string, path: string, size: number, ranges
  * lets it: the cursor then runs from 0 to the file's last byte. A 206 for
  * another range than asked is refused before a byte is written.
  */
-async function fetchRange(uri: string, cursor: Cursor, size: number, file: FileHandle, options: HttpOptions, claimWhole: () => boolean): Promise<void> {
+async function fetchRange(uri: string, cursor: Cursor, size: number, file: FileHandle, options: FillOptions, claimWhole: () => boolean): Promise<void> {
   const network = options.network.requestOptions(uri);
   const stream = got.stream(uri, {
     ...network,
@@ -147,6 +152,7 @@ async function fetchRange(uri: string, cursor: Cursor, size: number, file: FileH
       const room = cursor.end - cursor.position + 1;
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
       await writeAt(file, part, cursor.position);
+      options.onWritten?.(part, cursor.position);
       cursor.position += part.length;
       options.onBytes?.(part.length);
       if (part.length < chunk.length) {

@@ -26,12 +26,22 @@ export async function routeEmptySwarms(
   // Pieces kept from an interrupted run stay on the torrent path: only the rest is fetched.
   const torrents = files.filter((file) => file.route === 'torrent' && file.torrent && !hasPartial(file.torrent.infoHash));
   if (torrents.length === 0) return [...files];
+  const empty = await emptySwarms(torrents.map((file) => file.torrent!), network, timeoutMs);
+  return files.map((file) => (file.route === 'torrent' && empty.has(file.torrent!.infoHash) ? { ...file, route: 'http' } : file));
+}
+
+/**
+ * The infohashes, of those given, whose swarms are empty on every tracker
+ * asked (one scrape per tracker); a tracker that cannot be scraped, or
+ * does not answer within `timeoutMs`, counts as knowing peers.
+ */
+export async function emptySwarms(torrents: ReadonlyArray<{ infoHash: string; trackers: readonly string[] }>, network: Pick<Network, 'requestOptions'>, timeoutMs: number): Promise<Set<string>> {
   const byScrape = new Map<string, Set<string>>();
   const unscrapable = new Set<string>();
-  for (const file of torrents) {
-    const urls = file.torrent!.trackers.map(scrapeUrl);
-    if (urls.length === 0 || urls.some((url) => url === undefined)) unscrapable.add(file.torrent!.infoHash);
-    for (const url of urls) if (url) (byScrape.get(url) ?? byScrape.set(url, new Set()).get(url)!).add(file.torrent!.infoHash);
+  for (const torrent of torrents) {
+    const urls = torrent.trackers.map(scrapeUrl);
+    if (urls.length === 0 || urls.some((url) => url === undefined)) unscrapable.add(torrent.infoHash);
+    for (const url of urls) if (url) (byScrape.get(url) ?? byScrape.set(url, new Set()).get(url)!).add(torrent.infoHash);
   }
   const { default: got } = await import('got');
   const answers = await Promise.all([...byScrape].map(async ([url, hashes]) => {
@@ -65,6 +75,5 @@ export async function routeEmptySwarms(
       if (!counts || (swarm && (swarm.complete > 0 || swarm.incomplete > 0))) occupied.add(hash);
     }
   }
-  const empty = new Set(torrents.map((file) => file.torrent!.infoHash).filter((hash) => !occupied.has(hash)));
-  return files.map((file) => (file.route === 'torrent' && empty.has(file.torrent!.infoHash) ? { ...file, route: 'http' } : file));
+  return new Set(torrents.map((torrent) => torrent.infoHash).filter((hash) => !occupied.has(hash)));
 }

@@ -8,6 +8,7 @@ import { diskFullError, type HttpOptions } from './http.js';
 import type { PlannedFile } from './plan.js';
 import { MirrorTopUp } from './mirror-top-up.js';
 import { fillRanges } from './range-fill.js';
+import type { HeadStart } from './head-start.js';
 import { DownloadState } from './torrent-state.js';
 import { shownPath } from './private-dir.js';
 
@@ -36,6 +37,8 @@ export interface TorrentDownloadOptions extends PolicyKnobs, WebSeedKnobs {
    * after another). Without it: this download's start and its file's size.
    */
   plainHttp?: { startedMs: number; bytes: number };
+  /** The mirror's bytes from the file's start, already running (head-start.ts). */
+  headStart?: HeadStart;
 }
 
 /**
@@ -57,6 +60,10 @@ export class TorrentDownload {
   private fillRun?: Promise<void>;
   private settled = false;
   private settle: (error?: unknown) => void = () => {};
+  /** The head start: running, being halted (its pieces handed to the torrent), or over. */
+  private headStart?: HeadStart;
+  /** Someone besides the head start wrote into the file: peers, the web seed, the probe or the fill. */
+  private othersWrote = false;
 
   constructor(
     private readonly file: PlannedFile,
@@ -79,14 +86,32 @@ export class TorrentDownload {
       // The probe stops with the download, like the fill.
       http: { ...options.http, signal: options.http.signal ? AbortSignal.any([options.http.signal, this.fillAbort.signal]) : this.fillAbort.signal },
       onProbeBytes: (count) => {
+        this.othersWrote = true;
         this.state.filled(count);
         options.events.bytes(file, count, 'mirror');
       },
     });
     handle.onBytes((count, source) => {
+      this.othersWrote = true;
       this.state.received(count, source);
       options.events.bytes(file, count, source);
     });
+    const headStart = options.headStart;
+    if (headStart) {
+      this.headStart = headStart;
+      this.state.filled(headStart.bytes);
+      headStart.listener = (count) => this.state.filled(count);
+      // Pieces it wrote and checked are the torrent's at once: peers arriving meanwhile get them from here.
+      headStart.onPieces((indices) => handle.markPieces(indices));
+    }
+  }
+
+  /**
+   * The file's SHA256 when the head start wrote every byte of it and nobody
+   * else wrote any: known without reading it again. Asked once run() is over.
+   */
+  knownDigest(): string | undefined {
+    return this.othersWrote ? undefined : this.headStart?.digest();
   }
 
   /**
@@ -104,9 +129,9 @@ export class TorrentDownload {
         clearInterval(this.watchTimer);
         signal?.removeEventListener('abort', onAbort);
         const finish = () => (error ? reject(error) : resolve());
-        // The caller hashes and moves the file next: no write of the fill or the probe may land after that.
+        // The caller hashes and moves the file next: no write of the fill, the probe or the head start may land after that.
         this.fillAbort.abort();
-        Promise.all([this.fillRun, this.topUp.settled()]).then(finish, finish);
+        Promise.all([this.fillRun, this.topUp.settled(), this.options.headStart?.halt()]).then(finish, finish);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.handle.onDone(() => this.settle());
@@ -126,6 +151,18 @@ export class TorrentDownload {
     const check = () => {
       if (this.settled || this.handle.over || this.state.fill !== 'none') return;
       const peers = this.handle.peers();
+      if (this.headStart) {
+        // Its scrape of the trackers (bounded) decides: nobody else, and the mirror's bytes are already flowing.
+        if (this.headStart.status === 'asking') return;
+        if (this.headStart.status === 'others') {
+          debug('%s: the trackers know others in the swarm (or could not say): no head start, peers first', this.handle.name);
+          this.headStart = undefined;
+        } else {
+          this.state.headStarted();
+          debug('%s: nobody else can have it: the head start goes on to the end (%d bytes so far)', this.handle.name, this.headStart.written);
+          return this.watch();
+        }
+      }
       if (this.state.mirrorStep(peers) === 'http') {
         debug('%s: nobody else can have it: the mirror sends the whole file after %d ms (tracker seeders %s, leechers %s, peers %d)', this.handle.name, this.state.mirror!.atMs - this.state.startedMs, this.state.trackerSeeders, this.state.trackerLeechers, peers);
         return this.watch();
@@ -143,6 +180,7 @@ export class TorrentDownload {
       check();
     });
     this.gateTimer = setInterval(check, GATE_EVERY_MS);
+    this.headStart?.onStatus(check);
     check();
   }
 
@@ -166,16 +204,26 @@ export class TorrentDownload {
   private fill(): void {
     const { maxWebConns } = this.options;
     const pieceLength = this.handle.pieceLength;
-    const ranges = splitRanges(missingRanges(this.file.size, pieceLength, (index) => this.handle.has(index)), maxWebConns, pieceLength);
     this.filling = true;
-    this.fillRun = fillRanges(this.file.uri, this.path, this.file.size, ranges, maxWebConns, {
-      ...this.options.http,
-      signal: this.fillAbort.signal,
-      onBytes: (count) => {
-        this.state.filled(count);
-        this.options.events.bytes(this.file, count, 'mirror');
-      },
-    }).then(
+    this.fillRun = (async () => {
+      // A running head start is the fill's first part: one connection, in order, hashed as it goes.
+      const headStart = this.headStart;
+      if (headStart) await headStart.run.catch((error: unknown) => debug('%s: the head start ended at %d bytes: %s', this.file.cacheName, headStart.written, (error as Error).message));
+      if (this.fillAbort.signal.aborted) return;
+      const covered = headStart?.written ?? 0;
+      const has = (index: number) => this.handle.has(index) || Math.min(this.file.size, (index + 1) * pieceLength) <= covered;
+      const ranges = splitRanges(missingRanges(this.file.size, pieceLength, has), maxWebConns, pieceLength);
+      if (ranges.length === 0) return;
+      await fillRanges(this.file.uri, this.path, this.file.size, ranges, maxWebConns, {
+        ...this.options.http,
+        signal: this.fillAbort.signal,
+        onBytes: (count) => {
+          this.othersWrote = true;
+          this.state.filled(count);
+          this.options.events.bytes(this.file, count, 'mirror');
+        },
+      });
+    })().then(
       () => {
         this.filling = false;
         this.settle();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactUri } from '../apt/auth-conf.js';
 import { acceptTorrent, withTrackersOnly } from '../bittorrent/accept-torrent.js';
@@ -12,12 +12,15 @@ import { settleForCache } from './http.js';
 import type { Network } from './network.js';
 import type { PlannedFile } from './plan.js';
 import { TorrentDownload, type TorrentDownloadOptions } from './torrent-download.js';
+import { verifiedFile, type VerifiedFile } from './verified-file.js';
+import { HeadStart } from './head-start.js';
 
 export type { ByteSource } from '../torrent/torrent-handle.js';
 export type { TorrentEvents } from './torrent-download.js';
 
-export interface TorrentFetchOptions extends TorrentDownloadOptions {
-  client: TorrentClient;
+export interface TorrentFetchOptions extends Omit<TorrentDownloadOptions, 'headStart'> {
+  /** The BitTorrent client, or its start: a new file's head start (head-start.ts) does not wait for it. */
+  client: TorrentClient | Promise<TorrentClient>;
   network: Network;
   partial: string;
   archives: string;
@@ -27,6 +30,8 @@ export interface TorrentFetchOptions extends TorrentDownloadOptions {
    * seeding daemon has taken over (no gap between verified and announced).
    */
   keepServing?: TorrentHandle[];
+  /** Called once the file's head start is under way, or known not to be: the client may load now. */
+  onHeadStart?: () => void;
 }
 
 export interface TorrentOutcome {
@@ -36,6 +41,8 @@ export interface TorrentOutcome {
   path: string;
   infoHash: string;
   bannedPeers: string[];
+  /** The inode now at `path`, and its SHA256. */
+  verified: VerifiedFile;
 }
 
 /** The .torrent was unusable: the file goes over plain HTTP instead. */
@@ -52,10 +59,12 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   const refused = (why: string) => new TorrentRefused(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName}: ${why}`);
   let data: Buffer;
   let name: string;
+  let info: ReturnType<typeof acceptTorrent>['info'];
   try {
     const fetched = await fetchCached(source.torrentUrl, { network: options.network, timeoutMs: options.http.timeoutMs, signal: options.http.signal, maxBytes: torrentBytesAtMost(file.size) });
     if (!fetched) throw new Error('not found (404)');
-    name = acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash }).info.name;
+    info = acceptTorrent(fetched.bytes, { size: file.size, infoHash: source.infoHash }).info;
+    name = info.name;
     data = withTrackersOnly(fetched.bytes, source.trackers);
   } catch (error) {
     throw refused((error as Error).message);
@@ -66,46 +75,66 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   await mkdir(dir, { recursive: true });
   // The file exists before webtorrent first reads it: its store opens a missing file for nothing,
   // and could then never read the pieces plain HTTP writes around it (the probe's, the fill's).
-  await (await open(join(dir, name), constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644)).close();
-  const handle = await options.client.download(data, dir, { maxWebConns: options.maxWebConns });
+  const path = join(dir, name);
+  const created = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  const fresh = await created.stat().then((stats) => stats.size === 0, () => false).finally(() => created.close());
+  // A file begun in this run: the mirror's bytes start now, while BitTorrent loads and the tracker answers.
+  const headStart = fresh
+    ? HeadStart.start({ uri: file.uri, path, size: file.size, pieceLength: info.pieceLength, pieceHashes: info.pieces, infoHash: source.infoHash, trackers: source.trackers }, options.http, (count) => options.events.bytes(file, count, 'mirror'))
+    : undefined;
+  options.onHeadStart?.();
+  let handle: TorrentHandle;
+  try {
+    const client = await Promise.resolve(options.client).catch((error: Error) => {
+      throw refused(`BitTorrent cannot start (${error.message})`);
+    });
+    handle = await client.download(data, dir, { maxWebConns: options.maxWebConns, ...(fresh ? { freshPieces: info.pieces.length / 20 } : {}) });
+  } catch (error) {
+    await headStart?.halt();
+    throw error;
+  }
   // A safety net under acceptTorrent: webtorrent must mean the very file we checked, or nothing is written.
   if (!readsAsOneFile(handle, name, file.size)) {
+    await headStart?.halt();
     await handle.destroy();
     throw refused('webtorrent reads it as another file than the one checked');
   }
-  const path = join(dir, name);
-  const download = new TorrentDownload(file, handle, path, options);
+  const download = new TorrentDownload(file, handle, path, { ...options, headStart });
   try {
     await download.run();
   } finally {
     await handle.destroy();
   }
 
-  const digest = await sha256Of(path);
-  if (digest !== file.sha256) {
-    await rm(dir, { recursive: true, force: true });
-    throw verifyError(file, digest);
-  }
+  // One descriptor from the hash to the cache: what is checked, settled and moved is one inode.
   const finalPath = join(options.archives, file.cacheName);
   const settled = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let verified: VerifiedFile;
   try {
+    const digest = download.knownDigest() ?? await sha256Of(settled);
+    if (digest !== file.sha256) {
+      await rm(dir, { recursive: true, force: true });
+      throw verifyError(file, digest);
+    }
     await settleForCache(settled);
+    if (options.keepServing) {
+      // Linked, not moved: the file stays under its torrent name while it is served again from here.
+      await link(path, finalPath).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+        await rename(path, finalPath);
+      });
+      await keepServing(options, data, dir);
+    } else {
+      await rename(path, finalPath);
+    }
+    await rm(dir, { recursive: true, force: true });
+    // Taken last: the move, and the unlink of a kept link, change the inode's ctime.
+    verified = await verifiedFile(settled, digest);
   } finally {
     await settled.close();
   }
-  if (options.keepServing) {
-    // Linked, not moved: the file stays under its torrent name while it is served again from here.
-    await link(path, finalPath).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-      await rename(path, finalPath);
-    });
-    await keepServing(options, data, dir);
-  } else {
-    await rename(path, finalPath);
-  }
-  await rm(dir, { recursive: true, force: true });
   const { bytes } = download.state;
-  return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers() };
+  return { peerBytes: bytes.peers, mirrorBytes: bytes.mirror, path: finalPath, infoHash: source.infoHash, bannedPeers: handle.bannedPeers(), verified };
 }
 
 /**
@@ -117,7 +146,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
 async function keepServing(options: TorrentFetchOptions, data: Buffer, dir: string): Promise<void> {
   let seed: TorrentHandle | undefined;
   try {
-    seed = options.client.seed(data, dir);
+    seed = (await options.client).seed(data, dir);
     if (await seed.openStore()) options.keepServing!.push(seed);
     else await seed.destroy();
   } catch {
@@ -147,8 +176,8 @@ function readsAsOneFile(handle: TorrentHandle, name: string, size: number): bool
   return files.length === 1 && files[0]!.name === name && handle.length === size;
 }
 
-async function sha256Of(path: string): Promise<string> {
+async function sha256Of(file: FileHandle): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of file.createReadStream({ autoClose: false, start: 0, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

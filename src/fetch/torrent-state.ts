@@ -101,6 +101,13 @@ export class DownloadState {
     return decision;
   }
 
+  /** The mirror takes the whole file through a head start already running: nobody else is in the swarm. */
+  headStarted(): void {
+    if (this.mirror || this.fill !== 'none') return;
+    this.mirror = { how: 'http', atMs: this.now() };
+    this.fill = 'requested';
+  }
+
   snapshot(observed: Observed): TorrentState {
     return {
       nowMs: this.now(),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
+import { isVerifiedInode, type VerifiedFile } from '../fetch/verified-file.js';
 
 /** The names APT gives the hashes in `201 URI Done`, by the type of its `Expected-` field. */
 const ALGORITHMS: Record<string, { field: string; node: string }> = {
@@ -37,6 +38,17 @@ export async function hashFileAt(path: string, types: Iterable<string>): Promise
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The check of a file the download verified itself (see verified-file.ts),
+ * when the inode at `path` is the one it hashed; undefined otherwise, and
+ * the file is hashed again.
+ */
+export async function verifiedAt(path: string, verified: VerifiedFile): Promise<FileCheck | undefined> {
+  const stats = await lstat(path).catch(() => undefined);
+  if (!stats || !isVerifiedInode(stats, verified)) return undefined;
+  return { size: verified.size, hashes: new Map([['sha256', verified.sha256]]) };
 }
 
 /** `201 URI Done` fields for a checked file: each hash under APT's name, and the size. */

@@ -5,7 +5,7 @@ import { readAcquire, mirrorUri, type Acquire } from './acquire.js';
 import { findDir, parseConfiguration, setting, type AptSettings } from './apt-settings.js';
 import { choicesFromApt, type RunChoices } from '../config/method-options.js';
 import { RunReport } from './run-report.js';
-import { doneHashFields, hashFileAt } from './file-hashes.js';
+import { doneHashFields, hashFileAt, verifiedAt } from './file-hashes.js';
 import type { MethodMessage } from './message.js';
 import { formatMessage, type FieldValue } from './message-writer.js';
 import { routeAcquire } from './route.js';
@@ -86,13 +86,16 @@ export class MethodSession {
   /**
    * The file is at its Filename, verified by the download. Check it once
    * more where APT will read it, computing every hash APT expects, and only
-   * then tell APT it is done.
+   * then tell APT it is done. When the very inode the download hashed is
+   * there, untouched, its SHA256 is taken as it is: a second read of every
+   * byte cost 0.25 s per 256 MiB here, and proved nothing more.
    */
   private async done(entry: BatchEntry): Promise<void> {
     const { acquire } = entry;
     let problem: string;
     try {
-      const check = await hashFileAt(acquire.filename, this.reportedHashTypes());
+      const types = this.reportedHashTypes();
+      const check = (entry.verified && types.every((type) => type === 'sha256') && await verifiedAt(acquire.filename, entry.verified)) || await hashFileAt(acquire.filename, types);
       const mismatch = [...acquire.expected].find(([type, value]) => check.hashes.has(type) && check.hashes.get(type) !== value);
       if (check.size === acquire.size && !mismatch) {
         // Reported first: APT may end the run, and this method, as soon as it reads the 201. The seed agent

@@ -6,6 +6,7 @@ import { AptTorrentError } from '../errors.js';
 import { downloadAll, type DownloadEvents } from '../fetch/download-all.js';
 import type { Network } from '../fetch/network.js';
 import type { PlannedFile } from '../fetch/plan.js';
+import type { VerifiedFile } from '../fetch/verified-file.js';
 import type { Acquire } from './acquire.js';
 import { answerFailure } from './failure.js';
 import { httpSettings, torrentSettings } from '../fetch/download-settings.js';
@@ -19,6 +20,8 @@ export interface BatchEntry {
   file: PlannedFile;
   /** Bytes that arrived in this run, by source: for the report to the apt-torrent command. */
   bytes?: { peers: number; mirror: number };
+  /** The inode the download hashed and moved to the Filename, and its SHA256. */
+  verified?: VerifiedFile;
 }
 
 /** What the batch tells APT, through the session. */
@@ -112,9 +115,11 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
       bytes[source] += count;
     },
     peers: () => {},
-    done(file) {
+    done(file, verified) {
       const entry = settle(file.uri);
-      if (entry) checks.push(answers.done(entry));
+      if (!entry) return;
+      if (verified) entry.verified = verified;
+      checks.push(answers.done(entry));
     },
     failed(file, error) {
       const entry = settle(file.uri);

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { loadConfig } from '../config/load.js';
 import { choicesToFlags, type RunChoices } from '../config/method-options.js';
 import { defaults, type Config } from '../config/schema.js';
+import { HeadStart } from '../fetch/head-start.js';
 import { networkFrom, readLogins } from '../fetch/network.js';
 import { findDir, findFile, flagSetting, setting, type AptSettings } from './apt-settings.js';
 import { Batcher } from './batcher.js';
@@ -145,11 +146,13 @@ let batchModule: Promise<typeof import('./torrent-batch.js')> | undefined;
 const loadBatch = () => (batchModule ??= import('./torrent-batch.js'));
 
 /**
- * Load the batch's code and install webtorrent's bounds (which loads most of
- * webtorrent) ahead of the first batch. A failure here is not reported: the
- * batch meets it again, and answers for it.
+ * Load the batch's code, and start the head start's thread, ahead of the
+ * first batch. A failure here is not reported: the batch meets it again,
+ * and answers for it.
  */
 function warmUp(): void {
+  // First, before this thread is busy loading: the head start's thread loads beside it. webtorrent
+  // is not loaded here: its 300 ms of module code would hold up the head starts (see download-all.ts).
+  HeadStart.prewarm();
   loadBatch().catch(() => {});
-  import('../torrent/harden.js').then(({ harden }) => harden()).catch(() => {});
 }

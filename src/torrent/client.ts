@@ -146,9 +146,17 @@ export class TorrentClient {
    * webtorrent has read the torrent and checked what is on disk. Peers caught
    * sending bad pieces are dropped and blocked (see PeerGuard).
    */
-  download(data: Buffer, dir: string, options: { maxWebConns: number }): Promise<TorrentHandle> {
+  download(data: Buffer, dir: string, options: { maxWebConns: number; freshPieces?: number }): Promise<TorrentHandle> {
     return new Promise((resolve, reject) => {
-      const torrent = this.client.add(data, { path: dir, maxWebConns: options.maxWebConns, storeCacheSlots: 0 });
+      const torrent = this.client.add(data, {
+        path: dir,
+        maxWebConns: options.maxWebConns,
+        storeCacheSlots: 0,
+        // A file created empty in this run (freshPieces: the torrent's piece count) holds no piece yet: an
+        // all-clear bitfield tells webtorrent so, and it reads nothing back (what a head start writes
+        // meanwhile is handed over piece by piece).
+        ...(options.freshPieces ? { bitfield: new Uint8Array(Math.ceil(options.freshPieces / 8)) } : {}),
+      });
       const onError = (error: Error) => reject(error);
       torrent.once('error', onError);
       torrent.once('ready', () => {

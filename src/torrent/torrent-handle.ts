@@ -141,6 +141,23 @@ export class TorrentHandle {
     return adopted;
   }
 
+  /**
+   * Take pieces another writer put into the file and checked against the
+   * torrent's piece hashes (head-start.ts): served from here at once, not
+   * read back.
+   */
+  markPieces(indices: readonly number[]): void {
+    const internals = this.torrent as unknown as TorrentInternals;
+    if (typeof internals._markVerified !== 'function' || internals.destroyed || !this.torrent.bitfield) return;
+    let marked = 0;
+    for (const index of indices) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.torrent.pieces.length || this.torrent.bitfield.get(index)) continue;
+      this.markVerified(index);
+      marked += 1;
+    }
+    if (marked > 0) internals._checkDone?.();
+  }
+
   /** What each piece looks like now: ours, how many connected peers have it, whether one is sending it. */
   pieceStates(): PieceState[] {
     const internals = this.torrent as unknown as { _reservations?: Array<Array<unknown> | null> };
