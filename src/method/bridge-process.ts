@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BridgeOrders } from './handoff-agent.js';
 
@@ -16,6 +17,9 @@ export interface BridgeSpec {
   pauseOnBattery?: boolean;
   pauseOnMetered?: boolean;
 }
+
+/** The bridge's niceness: below apt-get's downloads, which it must not slow. */
+const BRIDGE_NICE = 10;
 
 /**
  * The seed agent's way to the bridge (seed-bridge.ts): started at once (the
@@ -54,6 +58,14 @@ export function bridgeOrders(spec: BridgeSpec, env: NodeJS.ProcessEnv = process.
       }
       child.on('error', () => (failed = true));
       child.stdin!.on('error', () => (failed = true));
+      // It starts while apt-get downloads (loading BitTorrent takes 300 ms of CPU): the download comes first.
+      if (child.pid !== undefined) {
+        try {
+          setPriority(child.pid, BRIDGE_NICE);
+        } catch {
+          // Only its priority: it still serves.
+        }
+      }
     }
     child.stdin!.write(`${JSON.stringify(order)}\n`);
   };

@@ -142,6 +142,9 @@ export async function runBatch(entries: readonly BatchEntry[], settings: BatchSe
       network: settings.network,
       http: httpSettings(config, settings.network, abort.signal),
       torrent: torrentSettings(config),
+      // Files for the seeding daemon are served from here until this method ends (the seed bridge
+      // takes over then). Not with a fixed torrent.port: a kept client would hold it against the next batch.
+      keepServing: config['seed.enabled'] && config['torrent.port'] === 0,
     })]);
   } catch (error) {
     // Each file's failure has been answered through `failed`; the summary error repeats them.
