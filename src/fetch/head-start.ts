@@ -64,11 +64,16 @@ export class HeadStart {
   static start(order: Omit<HeadStartOrder, 'type' | 'id' | 'askMs' | 'http' | 'network'>, http: Omit<HttpOptions, 'onBytes'>, onBytes: (count: number) => void): HeadStart | undefined {
     const recipe = (http.network as { recipe?: () => HeadStartOrder['network'] }).recipe?.();
     if (!recipe || order.trackers.length === 0 || http.signal?.aborted) return undefined;
+    let thread: Worker;
+    try {
+      thread = shared();
+    } catch {
+      return undefined;
+    }
     const headStart = new HeadStart(nextId++, onBytes);
-    const worker = shared();
     active.set(headStart.id, headStart);
-    worker.ref();
-    worker.postMessage({
+    thread.ref();
+    thread.postMessage({
       ...order,
       type: 'start',
       id: headStart.id,
@@ -86,7 +91,11 @@ export class HeadStart {
    * whatever the main thread loads meanwhile.
    */
   static prewarm(): void {
-    if (active.size === 0) shared().unref();
+    try {
+      if (active.size === 0) shared().unref();
+    } catch {
+      // No thread to be had: start() will not find one either, and the download goes on without.
+    }
   }
 
   /** Take the checked pieces, those so far and those to come. */
