@@ -38,7 +38,13 @@ export interface TopUpKnobs {
   peerTrust: number;
 }
 
-export const TOP_UP_DEFAULTS: Omit<TopUpKnobs, 'maxConns' | 'graceMs'> = { slack: 0.75, peerTrust: 0.7 };
+/**
+ * 0.9: the method's start-up and hand-over cost well under a tenth of a
+ * transfer long enough to top up (measured: 8 home machines 3 s apart made
+ * the mirror send 2.31 copies at 0.75 and 1.99 at 0.9, the slowest machine
+ * finishing at 1.0 and 0.97 of apt-get's time).
+ */
+export const TOP_UP_DEFAULTS: Omit<TopUpKnobs, 'maxConns' | 'graceMs'> = { slack: 0.9, peerTrust: 0.7 };
 /** Seconds the plan keeps in hand before the deadline: grants take a step to turn into requests, and the last pieces their time. */
 const REACTION_S = 1;
 
