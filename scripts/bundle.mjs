@@ -5,14 +5,15 @@
  * of the CLI and of the APT method (importing webtorrent file by file costs
  * about 300 ms, bundled about half).
  *
- *   node scripts/bundle.mjs [DIST_SRC]     (default: dist/src)
+ *   node scripts/bundle.mjs [DIST_SRC [OUT]]     (default: dist/src, and OUT = DIST_SRC)
  *
  * Input is tsc's output in DIST_SRC, the same JavaScript the tests import
  * module by module; only the files the program starts by path are replaced,
  * in place, by their bundles, so every path stays what it was (the CLI
  * dist/src/main.js, the method dist/src/method/main.js, the seed agent the
  * method spawns, the hash worker publish starts), and the other modules stay
- * for the tests. Code shared between the entry points, and every lazy
+ * for the tests. (The Debian package gives an OUT of its own: it ships the
+ * bundles alone, laid out the same.) Code shared between the entry points, and every lazy
  * `await import()`, goes to chunks in DIST_SRC/bundle/: a lazy import stays
  * lazy (`--help` loads no webtorrent, the method answers APT before it loads
  * the HTTP stack).
@@ -29,8 +30,16 @@
  *   node_modules as before (EXTERNAL below, with why).
  * - CommonJS dependencies `require` Node's modules: each output file gets a
  *   `require` of its own (the banner).
+ * - `await import()` of a CommonJS package gives, under Node, its
+ *   module.exports as `default` and its properties as named exports; in a
+ *   chunk esbuild gives `default` alone (`HttpProxyAgent is not a
+ *   constructor`, cosmiconfig's `defaultLoaders` undefined). Such imports go
+ *   through a module that exports both (cjsNamespace).
  * - The method's first two lines are a shell script (see
  *   src/method/main.ts): its bundle starts with them again, byte for byte.
+ *
+ * NODE_MODULES=dir: where the dependencies are bundled from when DIST_SRC is
+ * not inside the checkout (default: the checkout's node_modules).
  *
  * Source maps: each output gets a linked .map (SOURCEMAPS=0 leaves them out,
  * as the Debian package does), which maps back through tsc's maps to src/.
@@ -39,11 +48,15 @@
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const distSrc = resolve(process.argv[2] ?? 'dist/src');
+const out = resolve(process.argv[3] ?? distSrc);
 const sourcemaps = process.env.SOURCEMAPS !== '0';
-const bundleDir = join(distSrc, 'bundle');
+// Where bare imports are found when DIST_SRC has no node_modules above it (the Debian package's build gives its own install).
+const nodeModules = resolve(process.env.NODE_MODULES ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules'));
 
 /** The files started by path: by the user, APT, spawn() or new Worker(). */
 const ENTRIES = ['main.js', 'method/main.js', 'method/seed-agent.js', 'publish/hash-worker.js'];
@@ -74,7 +87,7 @@ for (const entry of ENTRIES) {
     throw new Error(`${join(distSrc, entry)} is a bundle already: run tsc before bundling`);
   }
 }
-rmSync(bundleDir, { recursive: true, force: true });
+rmSync(join(out, 'bundle'), { recursive: true, force: true });
 
 const selfUrl = {
   name: 'self-url',
@@ -89,9 +102,56 @@ const selfUrl = {
   },
 };
 
+/** The deepest folder holding both: paths in the bundles' comments are relative to it, the same from build to build. */
+function commonFolder(a, b) {
+  const left = a.split(sep);
+  const right = b.split(sep);
+  let length = 0;
+  while (length < left.length && left[length] === right[length]) length += 1;
+  return left.slice(0, length).join(sep) || sep;
+}
+
+/** A dynamically imported CommonJS file, as Node shows it: module.exports as default, and each of its properties by name. */
+const cjsNamespace = {
+  name: 'cjs-namespace',
+  setup(context) {
+    context.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'cjs-namespace') return undefined;
+      const found = await context.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'cjs-namespace' });
+      if (found.errors.length > 0 || found.external || !isCommonJs(found.path)) return undefined;
+      return { path: found.path, namespace: 'cjs-namespace' };
+    });
+    context.onLoad({ filter: /.*/, namespace: 'cjs-namespace' }, (args) => {
+      // Its names are read the way Node's import() finds them at run time: by loading it (here, at build time).
+      const names = Object.keys(createRequire(args.path)(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+      const path = JSON.stringify(args.path);
+      return {
+        contents: `const m = require(${path});\nexport default m;\n${names.map((name) => `export const ${name} = m.${name};\n`).join('')}`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** Whether Node loads the file as CommonJS: .cjs, or .js in a package without "type": "module". */
+function isCommonJs(path) {
+  if (path.endsWith('.cjs')) return true;
+  if (!path.endsWith('.js')) return false;
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type !== 'module';
+    } catch {
+      // no package.json here: the folder above
+    }
+  }
+  return true;
+}
+
 const result = await build({
+  absWorkingDir: commonFolder(distSrc, nodeModules),
   entryPoints: ENTRIES.map((entry) => join(distSrc, entry)),
-  outdir: distSrc,
+  outdir: out,
   outbase: distSrc,
   allowOverwrite: true,
   bundle: true,
@@ -100,6 +160,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
+  nodePaths: [nodeModules],
   chunkNames: 'bundle/[name]-[hash]',
   banner: { js: `${MARK}\nimport { createRequire as ${REQUIRE} } from 'node:module';\nconst require = ${REQUIRE}(import.meta.url);` },
   sourcemap: sourcemaps ? 'linked' : false,
@@ -107,7 +168,7 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   write: false,
-  plugins: [selfUrl],
+  plugins: [selfUrl, cjsNamespace],
 });
 
 // METAFILE=path: esbuild's account of what went where (inputs, chunks, sizes), for a look at the graph.
@@ -123,11 +184,11 @@ for (const file of result.outputFiles) {
     continue;
   }
   let text = file.text.replace(/"apt-torrent-self:([^"]+)"/g, (_, path) => {
-    const target = relative(dirname(file.path), join(distSrc, path)).split(sep).join('/');
+    const target = relative(dirname(file.path), join(out, path)).split(sep).join('/');
     return JSON.stringify(target.startsWith('.') ? target : `./${target}`);
   });
   if (text.includes(SELF)) throw new Error(`${file.path}: an import.meta.url was not resolved`);
-  if (file.path === join(distSrc, 'method/main.js')) {
+  if (file.path === join(out, 'method/main.js')) {
     // esbuild keeps the #! line but drops the second, a comment to JavaScript: it takes the mark's place.
     const [hashbang, mark, ...rest] = text.split('\n');
     if (hashbang !== methodHead[0] || mark !== MARK) throw new Error(`${file.path}: the bundle does not start with the #! line and the banner`);
@@ -136,6 +197,6 @@ for (const file of result.outputFiles) {
   writeFileSync(file.path, text);
 }
 for (const entry of ENTRIES) {
-  const path = join(distSrc, entry);
+  const path = join(out, entry);
   if (readFileSync(path, 'utf8').startsWith('#!')) chmodSync(path, 0o755);
 }
