@@ -111,6 +111,8 @@ function commonFolder(a, b) {
   return left.slice(0, length).join(sep) || sep;
 }
 
+const workingDir = commonFolder(distSrc, nodeModules);
+
 /** A dynamically imported CommonJS file, as Node shows it: module.exports as default, and each of its properties by name. */
 const cjsNamespace = {
   name: 'cjs-namespace',
@@ -119,15 +121,16 @@ const cjsNamespace = {
       if (args.kind !== 'dynamic-import' || args.pluginData === 'cjs-namespace') return undefined;
       const found = await context.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'cjs-namespace' });
       if (found.errors.length > 0 || found.external || !isCommonJs(found.path)) return undefined;
-      return { path: found.path, namespace: 'cjs-namespace' };
+      // A path relative to the working folder: it is printed in the bundle, which is to be the same from build to build.
+      return { path: relative(workingDir, found.path), namespace: 'cjs-namespace', pluginData: found.path };
     });
     context.onLoad({ filter: /.*/, namespace: 'cjs-namespace' }, (args) => {
+      const file = args.pluginData;
       // Its names are read the way Node's import() finds them at run time: by loading it (here, at build time).
-      const names = Object.keys(createRequire(args.path)(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
-      const path = JSON.stringify(args.path);
+      const names = Object.keys(createRequire(file)(file)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
       return {
-        contents: `const m = require(${path});\nexport default m;\n${names.map((name) => `export const ${name} = m.${name};\n`).join('')}`,
-        resolveDir: dirname(args.path),
+        contents: `const m = require(${JSON.stringify(file)});\nexport default m;\n${names.map((name) => `export const ${name} = m.${name};\n`).join('')}`,
+        resolveDir: dirname(file),
         loader: 'js',
       };
     });
@@ -149,7 +152,7 @@ function isCommonJs(path) {
 }
 
 const result = await build({
-  absWorkingDir: commonFolder(distSrc, nodeModules),
+  absWorkingDir: workingDir,
   entryPoints: ENTRIES.map((entry) => join(distSrc, entry)),
   outdir: out,
   outbase: distSrc,
