@@ -6,6 +6,7 @@
  * about 300 ms, bundled about half).
  *
  *   node scripts/bundle.mjs [DIST_SRC [OUT]]     (default: dist/src, and OUT = DIST_SRC)
+ *   node scripts/bundle.mjs --externals          (the packages left in node_modules)
  *
  * Input is tsc's output in DIST_SRC, the same JavaScript the tests import
  * module by module; only the files the program starts by path are replaced,
@@ -69,6 +70,12 @@ const ENTRIES = ['main.js', 'method/main.js', 'method/seed-agent.js', 'publish/h
  *   `require`d in a try/catch that would otherwise quietly take the fallback.
  */
 const EXTERNAL = ['node-datachannel', 'utp-native', 'bufferutil', 'utf-8-validate', 'fs-native-extensions', 'import-fresh', 'typescript'];
+
+// --externals: the list above, one a line (the Debian package keeps these packages whole).
+if (process.argv[2] === '--externals') {
+  process.stdout.write(`${EXTERNAL.join('\n')}\n`);
+  process.exit(0);
+}
 
 /**
  * The banner's first line marks the files written here (bundling a bundle

@@ -62,8 +62,15 @@ rm "$app/package-lock.json"
 # typescript is kept by npm as cosmiconfig's optional peer (for .ts config
 # files, which apt-torrent never loads); .bin holds links to tools not needed.
 rm -rf "$app/node_modules/typescript" "$app/node_modules/.bin" "$app/node_modules/.package-lock.json"
-# The bundles, from what npm ci installed here for the lockfile.
+# The bundles, from what npm ci installed here for the lockfile. Node loads no
+# other package from node_modules than those the bundles leave outside (native
+# addons, and what finds its files from __dirname; typescript, removed above,
+# is never loaded): the others keep only their package.json and licence files,
+# which the copyright file names.
 NODE_MODULES=$app/node_modules SOURCEMAPS=0 node scripts/bundle.mjs "$work/tsc/src" "$app/dist/src"
+mapfile -t externals < <(node scripts/bundle.mjs --externals | grep -vx typescript)
+node "$here/prune-bundled.mjs" "$app/node_modules" "${externals[@]}"
+find "$app/node_modules" -depth -type d -empty -delete
 # Architecture. The package cannot be `all`: webtorrent imports
 # @thaunknown/simple-peer, which imports webrtc-polyfill, which imports
 # node-datachannel, whose loader opens its prebuilt addon at import time and
@@ -136,7 +143,7 @@ mkdir -p "$doc"
 gzip -9n < "$here/changelog" > "$doc/changelog.gz"
 {
   cat "$here/copyright.in"
-  node "$here/copyright-bundled.mjs" "$app/node_modules" usr/lib/apt-torrent/node_modules
+  node "$here/copyright-bundled.mjs" "$app/node_modules" usr/lib/apt-torrent/node_modules usr/lib/apt-torrent/dist/src/bundle
   echo
   echo 'License: MIT'
   sed -e '1,2d' -e 's/^$/./' -e 's/^/ /' <<'MIT'
