@@ -14,8 +14,8 @@
  * dist/src/main.js, the method dist/src/method/main.js, the seed agent the
  * method spawns, the hash worker publish starts), and the other modules stay
  * for the tests. (The Debian package gives an OUT of its own: it ships the
- * bundles alone, laid out the same.) Code shared between the entry points, and every lazy
- * `await import()`, goes to chunks in DIST_SRC/bundle/: a lazy import stays
+ * bundles alone, laid out the same.) Code shared between the entry points,
+ * and every lazy `await import()`, goes to chunks in OUT/bundle/: a lazy import stays
  * lazy (`--help` loads no webtorrent, the method answers APT before it loads
  * the HTTP stack).
  *
@@ -65,9 +65,13 @@ const ENTRIES = ['main.js', 'method/main.js', 'method/seed-agent.js', 'publish/h
 /**
  * Loaded from node_modules at run time, not bundled:
  * - node-datachannel: its loader opens its native addon at import.
- * - utp-native, bufferutil, utf-8-validate: native addons that node-gyp-build
- *   finds from `__dirname` (webtorrent's uTP, ws's optional speed-ups), each
- *   `require`d in a try/catch that would otherwise quietly take the fallback.
+ * - utp-native, bufferutil, utf-8-validate, fs-native-extensions: native
+ *   addons found from `__dirname` (webtorrent's uTP, ws's optional speed-ups,
+ *   random-access-file's file locks), each `require`d in a try/catch that,
+ *   bundled, would quietly take the fallback ("uTP not supported").
+ * - import-fresh, typescript: cosmiconfig's loaders of .js and .ts config
+ *   files, which apt-torrent never asks for; the first finds its caller from
+ *   `__filename`, the second is megabytes (and not in the Debian package).
  */
 const EXTERNAL = ['node-datachannel', 'utp-native', 'bufferutil', 'utf-8-validate', 'fs-native-extensions', 'import-fresh', 'typescript'];
 
