@@ -34,11 +34,15 @@ trap 'rm -rf "$work"' EXIT
 root=$work/root
 app=$root/usr/lib/apt-torrent
 
-# The compiler comes with the dev dependencies of a clean checkout.
-[ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund
+# The compiler and the bundler come with the dev dependencies of a clean checkout.
+[ -x node_modules/.bin/tsc ] && [ -x node_modules/.bin/esbuild ] || npm ci --no-audit --no-fund
 
 # 1. The program, compiled from src/ alone into a fresh directory (nothing
-#    stale from an earlier `npm run build` gets in), without source maps.
+#    stale from an earlier `npm run build` gets in), without source maps, then
+#    bundled as `npm run build` does (scripts/bundle.mjs). Only what runs is
+#    shipped: the files started by path (the CLI, the method, the seed agent,
+#    the hash worker) and the chunks they load; tsc's other modules are in
+#    the bundles and would never be loaded.
 cat > "$work/tsconfig.json" <<JSON
 {
   "extends": "$repo/tsconfig.json",
@@ -47,8 +51,7 @@ cat > "$work/tsconfig.json" <<JSON
 }
 JSON
 node_modules/.bin/tsc -p "$work/tsconfig.json"
-mkdir -p "$app/dist" "$app/manifests"
-cp -r "$work/tsc/src" "$app/dist/src"
+mkdir -p "$app/dist/src" "$app/manifests"
 cp manifests/manifest.schema.json "$app/manifests/"
 
 # 2. Its production dependencies, as the lockfile pins them. package.json
@@ -59,6 +62,15 @@ rm "$app/package-lock.json"
 # typescript is kept by npm as cosmiconfig's optional peer (for .ts config
 # files, which apt-torrent never loads); .bin holds links to tools not needed.
 rm -rf "$app/node_modules/typescript" "$app/node_modules/.bin" "$app/node_modules/.package-lock.json"
+# The bundles, from what npm ci installed here for the lockfile. Node loads no
+# other package from node_modules than those the bundles leave outside (native
+# addons, and what finds its files from __dirname; typescript, removed above,
+# is never loaded): the others keep only their package.json and licence files,
+# which the copyright file names.
+NODE_MODULES=$app/node_modules SOURCEMAPS=0 node scripts/bundle.mjs "$work/tsc/src" "$app/dist/src"
+mapfile -t externals < <(node scripts/bundle.mjs --externals | grep -vx typescript)
+node "$here/prune-bundled.mjs" "$app/node_modules" "${externals[@]}"
+find "$app/node_modules" -depth -type d -empty -delete
 # Architecture. The package cannot be `all`: webtorrent imports
 # @thaunknown/simple-peer, which imports webrtc-polyfill, which imports
 # node-datachannel, whose loader opens its prebuilt addon at import time and
@@ -122,7 +134,7 @@ install -D -m 0644 completions/apt-torrent.fish "$root/usr/share/fish/vendor_com
 install -D -m 0644 system/apt-torrent-seed.service "$root/usr/lib/systemd/system/apt-torrent-seed.service"
 install -D -m 0644 system/50apt-torrent "$root/etc/apt/apt.conf.d/50apt-torrent"
 mkdir -p "$root/etc/apt-torrent"
-node "$here/config-yaml.mjs" "$app/dist/src/config/schema.js" > "$root/etc/apt-torrent/config.yaml"
+node "$here/config-yaml.mjs" "$work/tsc/src/config/schema.js" > "$root/etc/apt-torrent/config.yaml"
 doc=$root/usr/share/doc/apt-torrent
 mkdir -p "$doc"
 # A native package: the packaging lives with the program and the version has
@@ -131,7 +143,7 @@ mkdir -p "$doc"
 gzip -9n < "$here/changelog" > "$doc/changelog.gz"
 {
   cat "$here/copyright.in"
-  node "$here/copyright-bundled.mjs" "$app/node_modules" usr/lib/apt-torrent/node_modules
+  node "$here/copyright-bundled.mjs" "$app/node_modules" usr/lib/apt-torrent/node_modules usr/lib/apt-torrent/dist/src/bundle
   echo
   echo 'License: MIT'
   sed -e '1,2d' -e 's/^$/./' -e 's/^/ /' <<'MIT'

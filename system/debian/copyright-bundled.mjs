@@ -1,11 +1,14 @@
 // Prints the DEP-5 paragraphs of the npm packages bundled under
 // <prefix>/node_modules: one Files paragraph per package with the licence its
 // package.json declares, then one stand-alone License paragraph per licence.
-// node copyright-bundled.mjs <node_modules dir> <path of that dir in the package>
+// With a third argument, the path of the bundles in the package: first a
+// Files paragraph for them, which hold apt-torrent's code and that of those
+// packages (emptied in node_modules but for package.json and licence files).
+// node copyright-bundled.mjs <node_modules dir> <path of that dir in the package> [<path of the bundles>]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [dir, installed] = process.argv.slice(2);
+const [dir, installed, bundles] = process.argv.slice(2);
 
 function packages(root) {
   const names = [];
@@ -39,6 +42,17 @@ for (const name of packages(dir)) {
     `Copyright: ${author ? author.replace(/\s*<[^>]*>/, '').replace(/\s*\([^)]*\)/, '') : `the authors of ${name}`}`,
     `Comment: ${name} ${manifest.version}, from the npm registry`,
     `License: ${short}`,
+  );
+}
+if (bundles) {
+  out.unshift(
+    '',
+    `Files: ${bundles}/*`,
+    'Copyright: 2026 apt-torrent developers, and the authors of the npm packages below',
+    'Comment: apt-torrent\'s own code, and the code of the npm packages below whose',
+    ` folder under ${installed} holds only package.json and licence files,`,
+    ' each under the licence of its own paragraph.',
+    `License: ${[...seen].sort().join(' and ')}`,
   );
 }
 for (const name of [...seen].sort()) {
