@@ -39,7 +39,7 @@ app=$root/usr/lib/apt-torrent
 
 # 1. The program, compiled from src/ alone into a fresh directory (nothing
 #    stale from an earlier `npm run build` gets in), without source maps, then
-#    bundled as `npm run build` does (scripts/bundle.mjs). Only what runs is
+#    bundled as `npm run build` does (system/bundle.mjs). Only what runs is
 #    shipped: the files started by path (the CLI, the method, the seed agent,
 #    the hash worker) and the chunks they load; tsc's other modules are in
 #    the bundles and would never be loaded.
@@ -67,8 +67,8 @@ rm -rf "$app/node_modules/typescript" "$app/node_modules/.bin" "$app/node_module
 # addons, and what finds its files from __dirname; typescript, removed above,
 # is never loaded): the others keep only their package.json and licence files,
 # which the copyright file names.
-NODE_MODULES=$app/node_modules SOURCEMAPS=0 node scripts/bundle.mjs "$work/tsc/src" "$app/dist/src"
-mapfile -t externals < <(node scripts/bundle.mjs --externals | grep -vx typescript)
+NODE_MODULES=$app/node_modules SOURCEMAPS=0 node system/bundle.mjs "$work/tsc/src" "$app/dist/src"
+mapfile -t externals < <(node system/bundle.mjs --externals | grep -vx typescript)
 node "$here/prune-bundled.mjs" "$app/node_modules" "${externals[@]}"
 find "$app/node_modules" -depth -type d -empty -delete
 # Architecture. The package cannot be `all`: webtorrent imports

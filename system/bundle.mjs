@@ -5,8 +5,8 @@
  * of the CLI and of the APT method (importing webtorrent file by file costs
  * about 300 ms, bundled about half).
  *
- *   node scripts/bundle.mjs [DIST_SRC [OUT]]     (default: dist/src, and OUT = DIST_SRC)
- *   node scripts/bundle.mjs --externals          (the packages left in node_modules)
+ *   node system/bundle.mjs [DIST_SRC [OUT]]     (default: dist/src, and OUT = DIST_SRC)
+ *   node system/bundle.mjs --externals          (the packages left in node_modules)
  *
  * Input is tsc's output in DIST_SRC, the same JavaScript the tests import
  * module by module; only the files the program starts by path are replaced,
@@ -60,7 +60,7 @@ const sourcemaps = process.env.SOURCEMAPS !== '0';
 const nodeModules = resolve(process.env.NODE_MODULES ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules'));
 
 /** The files started by path: by the user, APT, spawn() or new Worker(). */
-const ENTRIES = ['main.js', 'method/main.js', 'method/seed-agent.js', 'publish/hash-worker.js'];
+const ENTRIES = ['main.js', 'method/main.js', 'method/seed-agent.js', 'method/seed-bridge.js', 'publish/hash-worker.js', 'fetch/head-start-worker.js'];
 
 /**
  * Loaded from node_modules at run time, not bundled:
@@ -86,7 +86,7 @@ if (process.argv[2] === '--externals') {
  * again would be wrong: tsc must run first); in the method's bundle it is
  * replaced by the shell line, which keeps the source map's lines right.
  */
-const MARK = '// apt-torrent: bundled by scripts/bundle.mjs';
+const MARK = '// apt-torrent: bundled by system/bundle.mjs';
 /** In every output's banner, the method's included: what says a file is a bundle. */
 const REQUIRE = '__aptTorrentCreateRequire';
 
