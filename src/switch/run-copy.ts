@@ -42,7 +42,8 @@ export type ManifestHope = (uri: string, suite: string) => boolean;
 export function planRunCopy(snapshots: readonly SourcesSnapshot[], hope: ManifestHope = () => true): RunCopy | undefined {
   const parsed = snapshots.map((file) => ({ file, path: file.path, entries: parseSources(file.text, file.format) }));
   const verdicts = verdictsOf(parsed);
-  const chosen = hopeful(parsed.flatMap(({ entries }) => entries.filter((entry) => verdicts.get(entry)!.state === 'switchable')), hope);
+  const all = parsed.flatMap(({ entries }) => entries);
+  const chosen = hopeful(all.filter((entry) => verdicts.get(entry)!.state === 'switchable'), all.filter((entry) => verdicts.get(entry)!.state === 'switched'), hope);
   let switched = 0;
   const files = parsed.map(({ file, entries }, index) => {
     const toSwitch = entries.filter((entry) => chosen.has(entry));
@@ -59,13 +60,14 @@ export function planRunCopy(snapshots: readonly SourcesSnapshot[], hope: Manifes
 
 /**
  * The switchable entries to switch: those of a suite that may have a
- * manifest, and with them every entry that shares a repository with one
- * (APT reads a repository's entries as one, fetched from the URI of the
- * first: switched apart, a plain deb-src line ahead could take a deb
- * line's files off the method, and a deb822 stanza's URI serves all its suites).
+ * manifest, and with them every entry that shares a repository with one or
+ * with an entry switched already (APT reads a repository's entries as one,
+ * fetched from the URI of the first: switched apart, a plain deb-src line
+ * ahead could take a deb line's files off the method, and a deb822
+ * stanza's URI serves all its suites).
  */
-function hopeful(entries: readonly SourceEntry[], hope: ManifestHope): Set<SourceEntry> {
-  const keys = new Set<string>();
+function hopeful(entries: readonly SourceEntry[], switchedAlready: readonly SourceEntry[], hope: ManifestHope): Set<SourceEntry> {
+  const keys = new Set(switchedAlready.flatMap(repositoryKeys));
   const chosen = new Set<SourceEntry>();
   for (const entry of entries) {
     if (entry.suites.some((suite) => hope(entry.uri, suite))) chosen.add(entry);

@@ -77,3 +77,12 @@ describe('planRunCopy: only what may have a manifest is switched', () => {
     assert.equal(copy.switched, 2);
   });
 });
+
+describe('planRunCopy: a repository switched already on the system', () => {
+  it('switches a plain line of a repository the system switched already, whatever the manifest', () => {
+    const list = 'deb torrent+http://m/debian stable main\ndeb-src http://m/debian stable main\ndeb http://other/debian stable main\n';
+    const copy = planRunCopy([{ path: '/etc/apt/sources.list', format: 'one-line', text: list }], () => false);
+    assert.ok(copy);
+    assert.equal(copy.files[0]!.text, 'deb torrent+http://m/debian stable main\ndeb-src torrent+http://m/debian stable main\ndeb http://other/debian stable main\n');
+  });
+});
