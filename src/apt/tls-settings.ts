@@ -60,3 +60,16 @@ export function tlsSettingsFor(host: string, config: AptConfig): TlsSettings {
   }
   return settings;
 }
+
+/** True when the server behind this URI proves who it is: https with APT's certificate and host checks on. */
+export function authenticatesServer(uri: string, config: AptConfig): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:') return false;
+  const tls = tlsSettingsFor(url.hostname.toLowerCase(), config);
+  return tls.verifyPeer && tls.verifyHost && tls.refused === undefined;
+}

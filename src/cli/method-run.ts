@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { choicesToAptOptions, type RunChoices } from '../config/method-options.j
 import { AptTorrentError } from '../errors.js';
 import { exitStatus } from '../util/run.js';
 import { chooseMethods } from '../switch/method-choice.js';
+import { manifestHope } from '../switch/manifest-hope.js';
 import { planRunCopy, type RunCopy } from '../switch/run-copy.js';
 import { checkMethods, checkMethodsTrusted } from '../switch/enable.js';
 import { methodFacts, readAptSetup, readSources } from '../switch/system.js';
@@ -45,7 +46,10 @@ export interface MethodRunSpec {
  * SHA256 before APT sees them) and sends the rest to APT's own http(s)
  * method. The system's files are not touched: a switched copy of the
  * sources and the method's location go in as `-o` options. What the method
- * fetched comes back on a pipe, for the closing line.
+ * fetched comes back on a pipe, for the closing line. Only the sources the
+ * method may find a manifest for are switched (manifest-hope.ts); when
+ * there are none, apt-get runs as plain apt-get would, and the closing
+ * line is left out.
  */
 export async function runThroughMethod(context: Context, input: CommandInput, spec: MethodRunSpec): Promise<number> {
   const quiet = input.options.quiet === true;
@@ -59,8 +63,20 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
   const config = loaded.value;
   const setup = asked.value;
   const sources = await readSources(setup);
-  const copy = planRunCopy(sources);
-  // No source to switch and none switched (file:, cdrom: only): a plain apt-get run, with nothing of ours in it.
+  let aptConfig: Promise<Map<string, string[]>> | undefined;
+  // Only the sources the method may find a manifest for are switched: for the others it could only redirect.
+  const hope = await manifestHope(sources, {
+    torrentEnabled: config['torrent.enabled'],
+    manifestUrl: config.manifest || undefined,
+    keyring: config.manifestKeyring || undefined,
+    trackers: config['torrent.trackers'],
+    untrusted: config['torrent.untrustedManifests'],
+    lists: setup.lists,
+    aptConfig: () => (aptConfig ??= apt.dump()),
+  });
+  const copy = planRunCopy(sources, hope);
+  // No source to switch and none switched (no manifest to be had, or file:, cdrom: only): a plain apt-get
+  // run, with nothing of ours in it, and no closing line (APT's own "Fetched" line says it all).
   const usesMethod = copy !== undefined || sources.some((file) => /torrent\+https?:/i.test(file.text));
   const methods = usesMethod ? chooseMethods(await methodFacts(setup, { path: '' }, context.env)) : [];
   // The checks enable makes: a method APT cannot run fails the run, and as root, APT would run a registered one as root.
@@ -94,7 +110,7 @@ export async function runThroughMethod(context: Context, input: CommandInput, sp
       ...aptArgs(input),
     ];
     const started = Date.now();
-    const { status, report, lastLineAt } = await runAptGet(args, context.env);
+    const { status, report, lastLineAt } = await runAptGet(args, context.env, usesMethod);
     const archives = setup.archives;
     const summary = runSummary(parseReport(report), Math.max(lastLineAt - started, 1), (file) => existsSync(join(archives, file)));
     if (summary && !quiet) context.stderr.write(`${summaryLine(summary)}\n`);
@@ -132,12 +148,17 @@ async function writeCopy(temp: string, copy: RunCopy): Promise<string[]> {
  * ends or goes quiet after the exit (the seeding agent the method leaves
  * behind may hold it a little longer, and has nothing to say on it).
  */
-async function runAptGet(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; report: string; lastLineAt: number }> {
+async function runAptGet(args: string[], env: NodeJS.ProcessEnv, withReport: boolean): Promise<{ status: number; report: string; lastLineAt: number }> {
   let child;
   try {
-    child = spawn('apt-get', args, { env, stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+    child = spawn('apt-get', args, { env, stdio: ['inherit', 'inherit', 'inherit', ...(withReport ? ['pipe' as const] : [])] });
   } catch (error) {
     throw new AptTorrentError('E_APT_CONFIG', `cannot run apt-get: ${(error as Error).message}`, { cause: error });
+  }
+  if (!withReport) {
+    // No method in the run: apt-get as a plain apt-get run, nothing to read back.
+    const status = await waitFor(child);
+    return { status, report: '', lastLineAt: Date.now() };
   }
   const pipe = child.stdio[REPORT_FD] as Readable;
   const chunks: Buffer[] = [];
@@ -158,10 +179,7 @@ async function runAptGet(args: string[], env: NodeJS.ProcessEnv): Promise<{ stat
   };
   pipe.on('end', end);
   pipe.on('error', end);
-  const status = await new Promise<number>((resolve, reject) => {
-    child.once('error', (error) => reject(new AptTorrentError('E_APT_CONFIG', `cannot run apt-get: ${error.message}`, { hint: 'apt-torrent needs APT (apt-get) on this machine', cause: error })));
-    child.once('exit', (code, signal) => resolve(exitStatus(code, signal)));
-  });
+  const status = await waitFor(child);
   if (!ended) {
     // The methods are gone with apt-get (it waits for them), and each wrote its lines before its
     // answer to APT: what is left is in the pipe already. Done at its end, or once it is quiet.
@@ -174,4 +192,12 @@ async function runAptGet(args: string[], env: NodeJS.ProcessEnv): Promise<{ stat
   }
   pipe.destroy();
   return { status, report: Buffer.concat(chunks).toString('utf8'), lastLineAt };
+}
+
+/** apt-get's exit status. */
+function waitFor(child: ChildProcess): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    child.once('error', (error) => reject(new AptTorrentError('E_APT_CONFIG', `cannot run apt-get: ${error.message}`, { hint: 'apt-torrent needs APT (apt-get) on this machine', cause: error })));
+    child.once('exit', (code, signal) => resolve(exitStatus(code, signal)));
+  });
 }

@@ -8,6 +8,7 @@ import { fetchCached } from './fetch-cached.js';
 import { manifestDir, MANIFEST_NAME } from '../manifest/manifest.js';
 import { manifestInRelease, verdictFor } from './release-check.js';
 import { trustReason, type TrustReason } from './manifest-trust.js';
+import { leavesUnfetched } from './manifest-prospect.js';
 import { redactUri } from '../apt/auth-conf.js';
 
 export interface DiscoverOptions {
@@ -73,7 +74,7 @@ async function loadOne(url: string, source: AptSource | undefined, options: Disc
   // APT has verified the suite's Release already: it says whether the manifest is published and what its bytes are.
   const release = source ? await readRelease(source) : undefined;
   const listed = release === undefined ? undefined : manifestInRelease(release);
-  if (source && !listed && options.skipUnvouched && !options.keyring && !options.network.authenticates(url)) return undefined;
+  if (source && leavesUnfetched({ skipUnvouched: options.skipUnvouched === true, keyring: Boolean(options.keyring), listed: listed !== undefined, authenticated: options.network.authenticates(url) })) return undefined;
   let fetched;
   try {
     // A cached copy with the Release's SHA256 is used without asking the mirror.

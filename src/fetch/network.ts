@@ -6,7 +6,7 @@ import type { Agents, BeforeRedirectHook, OptionsInit } from 'got';
 import type { Apt, AptDirectories } from '../apt/apt.js';
 import { credentialsFor, parseAuthConf, type AuthEntry } from '../apt/auth-conf.js';
 import { proxyFor } from '../apt/proxy.js';
-import { aptBoolean, methodSetting, tlsSettingsFor } from '../apt/tls-settings.js';
+import { aptBoolean, authenticatesServer, methodSetting, tlsSettingsFor } from '../apt/tls-settings.js';
 import { redirectProblem, RedirectRefusedError } from './redirect-policy.js';
 import { tlsOptions, type HttpsOptions } from './tls-options.js';
 
@@ -162,17 +162,7 @@ function makeNetwork(settings: NetworkSettings, proxyModules: ProxyModules | und
     },
     proxyFor: proxyOf,
     recipe: () => ({ maxSockets: settings.maxSockets, config: [...config], env, logins: [...(settings.logins?.() ?? [])] }),
-    authenticates(uri) {
-      let url: URL;
-      try {
-        url = new URL(uri);
-      } catch {
-        return false;
-      }
-      if (url.protocol !== 'https:') return false;
-      const tls = tlsSettingsFor(url.hostname.toLowerCase(), config);
-      return tls.verifyPeer && tls.verifyHost && tls.refused === undefined;
-    },
+    authenticates: (uri) => authenticatesServer(uri, config),
   };
 }
 

@@ -28,7 +28,7 @@ import { basename, dirname } from 'node:path';
 import type { PlannedFile } from '../fetch/plan.js';
 import type { AptSource } from '../fetch/resolve.js';
 import { mirrorUri, type Acquire } from './acquire.js';
-import { listFileName } from './list-name.js';
+import { releaseFilesOf } from '../apt/list-name.js';
 
 export type Route =
   | { kind: 'redirect'; to: string; reason: string }
@@ -61,14 +61,12 @@ export function routeAcquire(acquire: Acquire, context: RouteContext): Route {
   const repoUri = acquire.repoUri ? mirrorUri(acquire.repoUri) : undefined;
   const release = acquire.release;
   if (!repoUri || !release || release.startsWith('.') || release.split('/').includes('..')) return redirect('no suite of a torrent+ source named');
-  const base = acquire.repoUri!.endsWith('/') ? acquire.repoUri! : `${acquire.repoUri}/`;
-  const listPrefix = listFileName(`${base}dists/${release}/`);
   const cacheName = basename(acquire.filename);
   const [name = '', version = '', arch = ''] = cacheName.replace(/\.deb$/, '').split('_');
   return {
     kind: 'candidate',
     to,
-    source: { repoUri, release, releaseFiles: listPrefix ? [`${context.lists}${listPrefix}InRelease`, `${context.lists}${listPrefix}Release`] : [] },
+    source: { repoUri, release, releaseFiles: releaseFilesOf(acquire.repoUri!, release, context.lists) },
     file: {
       uri: to,
       cacheName,

@@ -5,6 +5,7 @@ import { redactUri } from '../apt/auth-conf.js';
 import { assignTorrents, type TorrentPolicy, type TrustedManifest } from '../fetch/assign-torrents.js';
 import { UNTRUSTED_PHRASE } from '../fetch/manifest-trust.js';
 import { discoverManifests } from '../fetch/discover.js';
+import { methodSkipsUnvouched } from '../fetch/manifest-prospect.js';
 import { fetchCached } from '../fetch/fetch-cached.js';
 import type { Network } from '../fetch/network.js';
 import type { PlannedFile } from '../fetch/plan.js';
@@ -74,7 +75,7 @@ export class SourceManifests {
         cacheDir: this.options.cacheDir,
         timeoutMs: this.options.timeoutMs,
         // Without trackers of its own, the method has no use for a manifest nothing vouches for (see match).
-        skipUnvouched: this.options.trackers.length === 0,
+        skipUnvouched: methodSkipsUnvouched(this.options.trackers, this.options.policy.untrusted),
         warn: (message) => this.options.warn(message),
       }).catch((error: unknown) => {
         this.options.warn(`manifest discovery for ${redactUri(source.repoUri)} ${source.release} failed (${(error as Error).message}); its files come from the mirror`);

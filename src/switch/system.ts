@@ -29,6 +29,8 @@ export interface AptSetup {
   pipelineDepth?: string;
   /** Dir::Cache::archives, ending in `/`: asked in the same apt-config run, for the commands that run apt-get. */
   archives: string;
+  /** Dir::State::lists, ending in `/`: where the suites' verified Release files are. */
+  lists: string;
 }
 
 export async function readAptSetup(apt: Apt): Promise<AptSetup> {
@@ -41,6 +43,7 @@ export async function readAptSetup(apt: Apt): Promise<AptSetup> {
     HTTPS: 'Dir::Bin::Methods::torrent+https/f',
     DEPTH: 'Acquire::Max-Pipeline-Depth',
     ARCHIVES: 'Dir::Cache::archives/d',
+    LISTS: 'Dir::State::lists/d',
   });
   const configured: AptSetup['configured'] = {};
   if (values.get('HTTP')) configured['torrent+http'] = values.get('HTTP')!;
@@ -52,6 +55,7 @@ export async function readAptSetup(apt: Apt): Promise<AptSetup> {
     confDir: values.get('CONF') ?? '/etc/apt/apt.conf.d/',
     methodsDir: values.get('METHODS') ?? '/usr/lib/apt/methods/',
     archives: values.get('ARCHIVES') ?? '/var/cache/apt/archives/',
+    lists: values.get('LISTS') ?? '/var/lib/apt/lists/',
     configured,
     ...(depth ? { pipelineDepth: depth } : {}),
   };

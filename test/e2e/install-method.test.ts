@@ -2,7 +2,8 @@
  * install, download and --no-torrent end to end since they run through the
  * method: ONE real apt-get run (counted by a shim in PATH), with the built
  * method plugged in by `-o` for that run only, on a mirror that publishes a
- * manifest and a tracker, with an aria2 seeder. The sandbox's sources stay
+ * manifest and a tracker, with an aria2 seeder (and a second one that
+ * publishes none, whose sources are left to plain apt-get). The sandbox's sources stay
  * plain `http://` on disk.
  */
 import assert from 'node:assert/strict';
@@ -25,6 +26,8 @@ describe('install and download: one apt-get run through the method', () => {
   let mirror: TestMirror;
   let tracker: Served;
   let shim: string;
+  /** A second mirror, which publishes no manifest. */
+  const bare = {} as { repo: TestArchive; mirror: TestMirror };
   const procs: Proc[] = [];
   const sandboxes: Sandbox[] = [];
   const debPath = (name: string) => join(repo.root, repo.pool.get(name)!);
@@ -40,6 +43,12 @@ describe('install and download: one apt-get run through the method', () => {
     await mirror.start();
     ({ tracker } = await publishWithTracker(repo.root, mirror.url));
     repo.index({ release: ['-o', 'APT::FTPArchive::Release::Patterns::=manifest.json'] });
+    bare.repo = buildArchive([
+      { name: 'plainone', version: '1.0', payload: 50_000 },
+      { name: 'plaintwo', version: '1.0', payload: 60_000 },
+    ]);
+    bare.mirror = new TestMirror(bare.repo.root);
+    await bare.mirror.start();
     // Every apt-get the command starts goes through this shim, which writes down its arguments.
     shim = tempDir('apt-get-shim');
     writeFileSync(join(shim, 'apt-get'), '#!/bin/sh\nprintf \'%s\\n\' "$*" >> "$APT_GET_LOG"\nexec /usr/bin/apt-get "$@"\n');
@@ -50,13 +59,16 @@ describe('install and download: one apt-get run through the method', () => {
     for (const proc of procs) await proc.stop();
     await tracker?.stop();
     await mirror?.stop();
+    await bare.mirror?.stop();
+    bare.repo?.dispose();
     for (const box of sandboxes) removeSandbox(box);
     repo?.dispose();
   });
 
   /** A sandboxed APT on the plain http:// mirror, updated, whose apt-get runs are logged. */
-  const fresh = async (config: Record<string, unknown> = {}, source = mirror.url) => {
+  const fresh = async (config: Record<string, unknown> = {}, source = mirror.url, moreSources: string[] = []) => {
     const box = createSandbox(source);
+    if (moreSources.length > 0) writeFileSync(join(box.dir, 'etc/sources.list'), `${sourcesOf(box)}${moreSources.join('\n')}\n`);
     sandboxes.push(box);
     const configFile = join(box.dir, 'xdg/apt-torrent/config.json');
     writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), ...config }));
@@ -72,6 +84,14 @@ describe('install and download: one apt-get run through the method', () => {
   const requestsFor = (mark: number, name: string) => mirror.requests.slice(mark).filter((request) => request.path.endsWith(debName(name)));
   const servedSince = (mark: number, name: string) => requestsFor(mark, name).reduce((sum, request) => sum + request.bytes, 0);
   const sourcesOf = (box: Sandbox) => readFileSync(join(box.dir, 'etc/sources.list'), 'utf8');
+  /** No trace of apt-torrent in the run: no option of ours, no copy of the sources, no method directory, no closing line. */
+  const assertPlainRun = (box: Sandbox, output: string) => {
+    const runs = aptGetRuns(box);
+    assert.equal(runs.length, 1, `one apt-get run: ${runs.join(' | ')}`);
+    assert.doesNotMatch(runs[0]!, /Dir::Bin::Methods|Dir::Etc::Source|AptTorrent::|Keep-Fds/, runs[0]);
+    assert.equal(existsSync(join(box.dir, 'cache/apt-torrent-partial')), false, 'the method never started');
+    assert.doesNotMatch(output, /torrent\+http|from peers/);
+  };
   const closing = (output: string) => /Fetched (\d+) files?, .* in .*: (.+) from peers, (.+) from the mirror/.exec(output);
 
   it('install: the big .deb from peers, the small ones from the mirror, in one apt-get run; the sources on disk untouched', async () => {
@@ -119,15 +139,45 @@ describe('install and download: one apt-get run through the method', () => {
     assert.match(result.stderr, /Fetched 2 files/);
   });
 
-  it('--no-torrent: every file from the mirror by APT\'s own http method', async () => {
+  it('--no-torrent: a plain apt-get run, every file from the mirror by APT\'s own http method', async () => {
     const box = await fresh();
     const mark = mirror.requests.length;
     const result = await runCli(['download', '--no-torrent', 'bigdata', 'smalla'], box.env);
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.deepEqual(requestsFor(mark, 'bigdata').map((request) => [request.range, request.status]), [[undefined, 200]], 'one plain GET, no web seed ranges');
-    assert.match(aptGetRuns(box)[0]!, /AptTorrent::Torrent=false/);
-    assert.match(result.stderr, /Fetched 2 files, .*: 0 B from peers, /);
+    assertPlainRun(box, result.stdout + result.stderr);
     assert.equal(cached(box, debName('bigdata')), true);
+  });
+
+  it('a mirror that publishes no manifest: one plain apt-get run, the method never started, the .debs in the cache', async () => {
+    const box = await fresh({}, bare.mirror.url);
+    const result = await runCli(['download', 'plainone', 'plaintwo'], box.env);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    for (const name of ['plainone', 'plaintwo']) {
+      const file = bare.repo.pool.get(name)!.split('/').pop()!;
+      assert.equal(readFileSync(join(box.archives, file)).equals(bare.repo.bytes(name)), true, name);
+    }
+    assertPlainRun(box, result.stdout + result.stderr);
+    assert.match(aptGetRuns(box)[0]!, /(^| )install --download-only -y plainone plaintwo$/);
+    assert.match(result.stdout, /Get:\d+ http:\/\/127\.0\.0\.1:\d+ stable\/main [a-z0-9]+ plainone all 1\.0/);
+  });
+
+  it('two sources, one with a manifest and one without: only the first is switched for the run', async () => {
+    const box = await fresh({}, mirror.url, [`deb [trusted=yes] ${bare.mirror.url} stable main`]);
+    const sources = sourcesOf(box);
+    const result = await runCli(['download', 'bigdata', 'plainone'], box.env);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.equal(cached(box, debName('bigdata')), true);
+    assert.equal(cached(box, bare.repo.pool.get('plainone')!.split('/').pop()!), true);
+    const port = (url: string) => new URL(url).port;
+    assert.match(result.stdout, new RegExp(`Get:\\d+ torrent\\+http://127\\.0\\.0\\.1:${port(mirror.url)} stable/main [a-z0-9]+ bigdata all`), 'by BitTorrent, through the method');
+    assert.match(result.stdout, new RegExp(`Get:\\d+ http://127\\.0\\.0\\.1:${port(bare.mirror.url)} stable/main [a-z0-9]+ plainone all`), 'by APT\'s own http method');
+    const runs = aptGetRuns(box);
+    assert.equal(runs.length, 1);
+    assert.match(runs[0]!, /Dir::Etc::SourceList=/, 'a copy of the sources for this run');
+    // The closing line counts what went through the method: the file of the switched source.
+    assert.match(result.stderr, /Fetched 1 file, /, result.stderr);
+    assert.equal(sourcesOf(box), sources);
   });
 
   it('--manifest reaches the method: a manifest that is not one costs a warning and a plain GET', async () => {

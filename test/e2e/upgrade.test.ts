@@ -28,12 +28,13 @@ describe('upgrade and full-upgrade', () => {
 
   after(() => site?.stop());
 
-  it('upgrade is one apt-get upgrade run through the method (held back stays back)', async () => {
+  it('upgrade is one apt-get upgrade run (held back stays back)', async () => {
     const result = await runCli(['upgrade', '-y'], box.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Get:\d+ \S+ stable\/main [a-z0-9]+ tool all 1\.1/, 'one apt-get upgrade run, through the method');
+    assert.match(result.stdout, /Get:\d+ \S+ stable\/main [a-z0-9]+ tool all 1\.1/, 'one apt-get upgrade run');
     assert.doesNotMatch(result.stdout, / app all 2\.0/);
-    assert.match(result.stderr, /Fetched 1 file, .* 0 B from peers, /);
+    // The mirror publishes no manifest: a plain apt-get run, whose own "Fetched" line is the only one.
+    assert.doesNotMatch(result.stderr, /from peers/);
     const now = installed(box);
     assert.equal(now.get('tool'), '1.1');
     assert.equal(now.get('app'), '1.0', 'apt-get upgrade does not install new dependencies');
@@ -44,7 +45,7 @@ describe('upgrade and full-upgrade', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Get:\d+ \S+ stable\/main [a-z0-9]+ app all 2\.0/);
     assert.match(result.stdout, /Get:\d+ \S+ stable\/main [a-z0-9]+ newlib all 1\.0/);
-    assert.match(result.stderr, /Fetched 2 files, /);
+    assert.match(result.stdout, /Fetched [\d.,]+ [kMG]?B in /, 'APT\'s own closing line');
     const now = installed(box);
     assert.equal(now.get('app'), '2.0');
     assert.equal(now.get('newlib'), '1.0');

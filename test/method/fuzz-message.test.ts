@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { AptTorrentError } from '../../src/errors.js';
 import { dequote, parseConfiguration } from '../../src/method/apt-settings.js';
 import { readAcquire } from '../../src/method/acquire.js';
-import { listFileName } from '../../src/method/list-name.js';
+import { listFileName } from '../../src/apt/list-name.js';
 import { MAX_LINE_BYTES, MessageReader } from '../../src/method/message-reader.js';
 import { formatMessage, safeValue } from '../../src/method/message-writer.js';
 import type { MethodMessage } from '../../src/method/message.js';

@@ -38,3 +38,51 @@ describe('planRunCopy: the sources of one apt-get run', () => {
     assert.equal(copy.files[1]!.name, '001-my_repo_x.list');
   });
 });
+
+describe('planRunCopy: only what may have a manifest is switched', () => {
+  const hopeFor = (...uris: string[]) => (uri: string) => uris.includes(uri);
+
+  it('leaves a source with no manifest to be had as it is, and switches the one that may have one', () => {
+    const list = 'deb http://with/debian stable main\ndeb http://without/debian stable main\n';
+    const copy = planRunCopy([{ path: '/etc/apt/sources.list', format: 'one-line', text: list }], hopeFor('http://with/debian'));
+    assert.ok(copy);
+    assert.equal(copy.switched, 1);
+    assert.equal(copy.files[0]!.text, 'deb torrent+http://with/debian stable main\ndeb http://without/debian stable main\n');
+  });
+
+  it('is nothing when no source may have a manifest: apt-get reads the system\'s own files', () => {
+    const files = [
+      { path: '/etc/apt/sources.list', format: 'one-line' as const, text: 'deb http://deb.debian.org/debian bookworm main\n' },
+      { path: '/etc/apt/sources.list.d/x.sources', format: 'deb822' as const, text: 'Types: deb\nURIs: http://other/x\nSuites: a b\nComponents: main\n' },
+    ];
+    assert.equal(planRunCopy(files, () => false), undefined);
+  });
+
+  it('asks per suite, and switches a stanza for any of its suites, with every line that shares a repository with it', () => {
+    const asked: string[] = [];
+    const deb822 = 'Types: deb\nURIs: http://m/debian\nSuites: bookworm bookworm-updates\nComponents: main\n';
+    const list = 'deb-src http://m/debian bookworm-updates main\ndeb-src http://m/debian trixie main\n';
+    const copy = planRunCopy([
+      { path: '/etc/apt/sources.list', format: 'one-line', text: list },
+      { path: '/etc/apt/sources.list.d/debian.sources', format: 'deb822', text: deb822 },
+    ], (uri, suite) => {
+      asked.push(`${uri} ${suite}`);
+      return suite === 'bookworm';
+    });
+    assert.ok(copy);
+    assert.ok(asked.includes('http://m/debian bookworm-updates'), asked.join(', '));
+    assert.equal(copy.files[1]!.text, deb822.replace('http://', 'torrent+http://'));
+    // APT reads bookworm-updates' deb-src line with the stanza as one repository: switched with it.
+    assert.equal(copy.files[0]!.text, 'deb-src torrent+http://m/debian bookworm-updates main\ndeb-src http://m/debian trixie main\n');
+    assert.equal(copy.switched, 2);
+  });
+});
+
+describe('planRunCopy: a repository switched already on the system', () => {
+  it('switches a plain line of a repository the system switched already, whatever the manifest', () => {
+    const list = 'deb torrent+http://m/debian stable main\ndeb-src http://m/debian stable main\ndeb http://other/debian stable main\n';
+    const copy = planRunCopy([{ path: '/etc/apt/sources.list', format: 'one-line', text: list }], () => false);
+    assert.ok(copy);
+    assert.equal(copy.files[0]!.text, 'deb torrent+http://m/debian stable main\ndeb-src torrent+http://m/debian stable main\ndeb http://other/debian stable main\n');
+  });
+});

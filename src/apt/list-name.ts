@@ -24,3 +24,14 @@ export function listFileName(uri: string): string | undefined {
   }
   return quoted.replace(/\//g, '_');
 }
+
+/**
+ * Where APT keeps a suite's verified InRelease and Release (in that order)
+ * in its lists directory (`lists` ends in `/`), whatever the scheme of the
+ * source's URI. Empty when the URI is not one APT names lists after. Pure.
+ */
+export function releaseFilesOf(repoUri: string, suite: string, lists: string): string[] {
+  const base = repoUri.endsWith('/') ? repoUri : `${repoUri}/`;
+  const prefix = listFileName(`${base}dists/${suite}/`);
+  return prefix ? [`${lists}${prefix}InRelease`, `${lists}${prefix}Release`] : [];
+}

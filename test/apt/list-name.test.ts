@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listFileName } from '../../src/method/list-name.js';
+import { listFileName } from '../../src/apt/list-name.js';
 
 describe('APT list file names', () => {
   it('leave the scheme out, so torrent+http and http share the lists', () => {
