@@ -36,7 +36,7 @@ async function headStart(order: HeadStartOrder): Promise<void> {
   const timer = setInterval(flush, REPORT_EVERY_MS);
   try {
     const network = await networkFromRecipe(order.network);
-    const empty = await emptySwarms([{ infoHash: order.infoHash, trackers: order.trackers }], network, order.askMs);
+    const empty = await emptySwarms([{ infoHash: order.infoHash, trackers: order.trackers }], network, order.askMs, stop.signal);
     if (!empty.has(order.infoHash) || stop.signal.aborted) {
       say({ type: 'end', id: order.id, written: 0, others: true });
       return;
@@ -44,6 +44,10 @@ async function headStart(order: HeadStartOrder): Promise<void> {
     say({ type: 'alone', id: order.id });
     await fillRanges(order.uri, order.path, order.size, [[0, order.size - 1]], 1, {
       ...order.http,
+      // One attempt: a retry resumes mid-file, and a server that then ignores the Range would send the
+      // file again from its first byte, over pieces already handed to the torrent. What is left after
+      // a failure is the fill's (in ranges, retried, the file read again for its SHA256).
+      retries: 0,
       network,
       signal: stop.signal,
       onBytes: (count) => {

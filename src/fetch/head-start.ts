@@ -39,6 +39,8 @@ export class HeadStart {
   private statusListener?: () => void;
   private whole?: string;
   private end!: (report: Extract<HeadStartReport, { type: 'end' }>) => void;
+  /** Takes its listener off the run's signal (one per head start would pile up on it). */
+  private dropAbort?: () => void;
 
   private constructor(
     private readonly id: number,
@@ -48,7 +50,10 @@ export class HeadStart {
       this.end = (report) => {
         this.written = report.written;
         this.whole = report.digest;
-        this.setStatus(report.others ? 'others' : 'ended');
+        this.dropAbort?.();
+        // Ended before the trackers said the swarm is empty (the thread failed, or was lost): it never
+        // learnt that nobody else is there, so peers go first, as without a head start.
+        this.setStatus(report.others || this.status === 'asking' ? 'others' : 'ended');
         if (report.digest) resolve();
         else reject(new Error(report.others ? 'others are in the swarm' : report.error ?? 'halted'));
       };
@@ -63,7 +68,7 @@ export class HeadStart {
    */
   static start(order: Omit<HeadStartOrder, 'type' | 'id' | 'askMs' | 'http' | 'network'>, http: Omit<HttpOptions, 'onBytes'>, onBytes: (count: number) => void): HeadStart | undefined {
     const recipe = (http.network as { recipe?: () => HeadStartOrder['network'] }).recipe?.();
-    if (!recipe || order.trackers.length === 0 || http.signal?.aborted) return undefined;
+    if (!recipe || order.trackers.length === 0 || http.signal?.aborted || threadFailed) return undefined;
     let thread: Worker;
     try {
       thread = shared();
@@ -71,7 +76,7 @@ export class HeadStart {
       return undefined;
     }
     const headStart = new HeadStart(nextId++, onBytes);
-    active.set(headStart.id, headStart);
+    active.set(headStart.id, { headStart, thread });
     thread.ref();
     thread.postMessage({
       ...order,
@@ -81,7 +86,12 @@ export class HeadStart {
       http: { retries: http.retries, timeoutMs: http.timeoutMs, ...(http.lowSpeed ? { lowSpeed: http.lowSpeed } : {}) },
       network: recipe,
     } satisfies HeadStartOrder);
-    http.signal?.addEventListener('abort', () => void headStart.halt(), { once: true });
+    const signal = http.signal;
+    if (signal) {
+      const onAbort = () => void headStart.halt();
+      signal.addEventListener('abort', onAbort, { once: true });
+      headStart.dropAbort = () => signal.removeEventListener('abort', onAbort);
+    }
     return headStart;
   }
 
@@ -92,7 +102,7 @@ export class HeadStart {
    */
   static prewarm(): void {
     try {
-      if (active.size === 0) shared().unref();
+      if (active.size === 0 && !threadFailed) shared().unref();
     } catch {
       // No thread to be had: start() will not find one either, and the download goes on without.
     }
@@ -111,7 +121,7 @@ export class HeadStart {
 
   /** Stop now; resolves, once no write of it can land any more, with the bytes written from the start. */
   async halt(): Promise<number> {
-    if (active.has(this.id)) worker?.postMessage({ type: 'halt', id: this.id });
+    active.get(this.id)?.thread.postMessage({ type: 'halt', id: this.id });
     await this.run.catch(() => {});
     return this.written;
   }
@@ -144,28 +154,37 @@ export class HeadStart {
 
 let nextId = 1;
 let worker: Worker | undefined;
-const active = new Map<number, HeadStart>();
+/** A thread that could not start or died: no more head starts in this process (each would fail the same way). */
+let threadFailed = false;
+/** Head starts not yet ended, each with the thread that runs it. */
+const active = new Map<number, { headStart: HeadStart; thread: Worker }>();
 
 /** One worker for every head start of the process, started on first use; it keeps the process alive only while one runs. */
 function shared(): Worker {
   if (worker) return worker;
   const started = new Worker(new URL('./head-start-worker.js', import.meta.url));
   started.on('message', (report: HeadStartReport) => {
-    const headStart = active.get(report.id);
-    if (!headStart) return;
+    const entry = active.get(report.id);
+    if (!entry) return;
     if (report.type === 'end') {
       active.delete(report.id);
-      if (active.size === 0) started.unref();
+      if (![...active.values()].some((other) => other.thread === started)) started.unref();
     }
-    headStart.heard(report);
+    entry.headStart.heard(report);
   });
-  const lost = (why: string) => {
-    worker = undefined;
-    for (const [id, headStart] of active) headStart.heard({ type: 'end', id, written: headStart.written, error: why });
-    active.clear();
-  };
-  started.on('error', (error) => lost(`the head start's thread failed: ${error.message}`));
-  started.on('exit', () => lost('the head start\'s thread ended'));
+  // An uncaught error is followed by 'exit'; only then can none of its writes land any more.
+  started.on('error', () => {
+    threadFailed = true;
+  });
+  started.on('exit', () => {
+    threadFailed = true;
+    if (worker === started) worker = undefined;
+    for (const [id, entry] of active) {
+      if (entry.thread !== started) continue;
+      active.delete(id);
+      entry.headStart.heard({ type: 'end', id, written: entry.headStart.written, error: 'the head start\'s thread ended' });
+    }
+  });
   worker = started;
   return started;
 }

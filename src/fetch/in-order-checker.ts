@@ -33,6 +33,11 @@ export class InOrderChecker {
       this.hashed = Number.NaN;
       return [];
     }
+    if (this.hashed + data.length > this.size) {
+      // More than the file: not the file (the writer never writes past its size; this is a guard of its own).
+      this.hashed = Number.NaN;
+      return [];
+    }
     this.whole.update(data);
     const done: number[] = [];
     for (let offset = 0; offset < data.length;) {

@@ -35,7 +35,7 @@ export async function routeEmptySwarms(
  * asked (one scrape per tracker); a tracker that cannot be scraped, or
  * does not answer within `timeoutMs`, counts as knowing peers.
  */
-export async function emptySwarms(torrents: ReadonlyArray<{ infoHash: string; trackers: readonly string[] }>, network: Pick<Network, 'requestOptions'>, timeoutMs: number): Promise<Set<string>> {
+export async function emptySwarms(torrents: ReadonlyArray<{ infoHash: string; trackers: readonly string[] }>, network: Pick<Network, 'requestOptions'>, timeoutMs: number, signal?: AbortSignal): Promise<Set<string>> {
   const byScrape = new Map<string, Set<string>>();
   const unscrapable = new Set<string>();
   for (const torrent of torrents) {
@@ -54,6 +54,7 @@ export async function emptySwarms(torrents: ReadonlyArray<{ infoHash: string; tr
         responseType: 'buffer',
         retry: { limit: 0 },
         timeout: { request: timeoutMs },
+        ...(signal ? { signal } : {}),
       });
       // A scrape answer is a few dozen bytes per torrent; a tracker sending more is cut off, not buffered.
       request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {

@@ -76,8 +76,35 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
   // The file exists before webtorrent first reads it: its store opens a missing file for nothing,
   // and could then never read the pieces plain HTTP writes around it (the probe's, the fill's).
   const path = join(dir, name);
-  const created = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
-  const fresh = await created.stat().then((stats) => stats.size === 0, () => false).finally(() => created.close());
+  // One download of a torrent at a time in this process: each trusts that nobody else writes its file.
+  if (downloading.has(source.infoHash)) throw refused('it is being fetched by another download of this run');
+  downloading.add(source.infoHash);
+  try {
+    return await fetchInto(file, options, { data, name, dir, path, info });
+  } finally {
+    downloading.delete(source.infoHash);
+  }
+}
+
+/** Torrents being downloaded in this process, by infohash. */
+const downloading = new Set<string>();
+
+async function fetchInto(file: PlannedFile, options: TorrentFetchOptions, torrent: { data: Buffer; name: string; dir: string; path: string; info: ReturnType<typeof acceptTorrent>['info'] }): Promise<TorrentOutcome> {
+  const source = file.torrent!;
+  const { data, name, dir, path, info } = torrent;
+  const refused = (why: string) => new TorrentRefused(`torrent ${redactUri(source.torrentUrl)} for ${file.cacheName}: ${why}`);
+  // Created here, now, or found from an earlier run (whose pieces webtorrent checks by reading them).
+  const fresh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644).then(
+    async (created) => {
+      await created.close();
+      return true;
+    },
+    async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      await (await open(path, constants.O_RDWR | constants.O_NOFOLLOW)).close();
+      return false;
+    },
+  );
   // A file begun in this run: the mirror's bytes start now, while BitTorrent loads and the tracker answers.
   const headStart = fresh
     ? HeadStart.start({ uri: file.uri, path, size: file.size, pieceLength: info.pieceLength, pieceHashes: info.pieces, infoHash: source.infoHash, trackers: source.trackers }, options.http, (count) => options.events.bytes(file, count, 'mirror'))
@@ -123,7 +150,7 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
         if (error.code !== 'EEXIST') throw error;
         await rename(path, finalPath);
       });
-      await keepServing(options, data, dir);
+      await keepServing(options, data, path, { size: file.size, pieceLength: info.pieceLength, dir });
     } else {
       await rename(path, finalPath);
     }
@@ -140,17 +167,24 @@ export async function fetchByTorrent(file: PlannedFile, options: TorrentFetchOpt
 /**
  * Serve the verified file from this client until the caller stops it (the
  * seeding daemon has it announced by then): seeded again without a
- * re-check, its file opened now, so it is read by that descriptor once the
- * partial directory is gone. A file that cannot be served is only not served.
+ * re-check, from a read-only descriptor opened now, so it is read by that
+ * descriptor once the partial directory is gone, and nothing in this
+ * process holds the file open for writing once it is in APT's cache. A
+ * file that cannot be served is only not served.
  */
-async function keepServing(options: TorrentFetchOptions, data: Buffer, dir: string): Promise<void> {
+async function keepServing(options: TorrentFetchOptions, data: Buffer, path: string, torrent: { size: number; pieceLength: number; dir: string }): Promise<void> {
+  let file: FileHandle | undefined;
   let seed: TorrentHandle | undefined;
   try {
-    seed = (await options.client).seed(data, dir);
+    file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    seed = (await options.client).seedReadOnly(data, file, torrent);
+    // The store owns the descriptor now: it is closed with the torrent.
+    file = undefined;
     if (await seed.openStore()) options.keepServing!.push(seed);
     else await seed.destroy();
   } catch {
     await seed?.destroy();
+    await file?.close();
   }
 }
 

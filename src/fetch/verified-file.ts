@@ -5,16 +5,18 @@ import type { Stats } from 'node:fs';
  * What a download knows of a file it verified: the inode it hashed and
  * the SHA256 it found. A later check that finds this same inode, of this
  * size, where the file should be, needs no second read: nothing but the
- * download wrote to it (it lay in apt-torrent's private directory, and every
- * writer had stopped before the hash), and a file put in its place by
- * someone else is another inode.
+ * download wrote to it (it lay in apt-torrent's private directory, every
+ * writer had stopped before the hash, and nothing of apt-torrent's holds
+ * it open for writing after), and a file put in its place by someone else
+ * is another inode. The ctime is a further check, not the guarantee: on
+ * kernels with coarse timestamps a write within the same tick leaves it.
  */
 export interface VerifiedFile {
   sha256: string;
   size: number;
   dev: number;
   ino: number;
-  /** Last change of the inode when it was hashed (a write or chmod since would move it). */
+  /** Last change of the inode once it was in place (a later write or chmod moves it, to the kernel's timestamp granularity). */
   ctimeMs: number;
 }
 
