@@ -31,7 +31,8 @@ const BRIDGE_NICE = 10;
  */
 export function bridgeOrders(spec: BridgeSpec, env: NodeJS.ProcessEnv = process.env): BridgeOrders {
   let child: ChildProcess | undefined;
-  let failed = false;
+  // Never a bridge as root (a method APT keeps as root, Debug::NoDropPrivs): it would talk to peers.
+  let failed = !spec.user && process.getuid?.() === 0;
   // Orders wait for the one look at power and network the first one brings.
   let gate: Promise<boolean> | undefined;
   let chain: Promise<void> = Promise.resolve();

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -130,9 +131,12 @@ export class BridgeSeeds {
 
 /** A file of at most `max` bytes, read whole; a larger one is refused unread. */
 async function readBounded(path: string, max: number): Promise<Buffer> {
-  const file = await open(path, 'r');
+  // No link followed, no wait on a FIFO or device: only a regular file is read.
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const { size } = await file.stat();
+    const stats = await file.stat();
+    if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+    const { size } = stats;
     if (size > max) throw new Error(`${path} is larger than a torrent of this file can be`);
     const buffer = Buffer.alloc(size);
     const { bytesRead } = await file.read(buffer, 0, size, 0);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +32,8 @@ export interface AgentTimes {
 }
 
 const TIMES: AgentTimes = { appearMs: 10_000, announceStallMs: 60_000, pollMs: 200 };
-/** A run's worth of files: thousands; more lines than this are not the method's. */
-const MAX_LINES = 10_000;
+/** A run's worth of torrent files: manifests name the few big ones; more lines than this are not the method's. */
+const MAX_LINES = 1_000;
 
 type Accepted = { file: PlannedFile; infoHash: string; path: string };
 
@@ -49,6 +49,8 @@ type Accepted = { file: PlannedFile; infoHash: string; path: string };
  */
 export class HandoffAgent {
   private lines = 0;
+  /** Files taken in this run: a second line for one of them is not checked again. */
+  private readonly seen = new Set<string>();
   private checking: Promise<void> = Promise.resolve();
   private queued = 0;
   private readonly ready: Accepted[] = [];
@@ -69,7 +71,8 @@ export class HandoffAgent {
     if (this.lines >= MAX_LINES) return;
     this.lines += 1;
     const handed = parseHanded(text);
-    if (!handed) return;
+    if (!handed || this.seen.has(handed.infoHash)) return;
+    this.seen.add(handed.infoHash);
     const path = join(this.places.archives, basename(handed.file.cacheName));
     const torrent = bridgeTorrent(handed.file);
     const partial = join(this.places.archives, 'partial', basename(handed.file.cacheName));
@@ -104,7 +107,9 @@ export class HandoffAgent {
       await sendRequest(this.places.socket, { cmd: 'add' }, { timeoutMs: 5000 });
     } catch {
       // No daemon to take them now: they are seeded when it starts, and nobody announces them meanwhile.
-      return this.dropAll(accepted.map((entry) => entry.infoHash));
+      // One whose socket is there may only be slow to answer (taking the files in): it is watched like one
+      // that answered, and the watch ends at once if nothing listens there.
+      if (!existsSync(this.places.socket)) return this.dropAll(accepted.map((entry) => entry.infoHash));
     }
     if (!this.bridge) return;
     for (const entry of accepted) this.awaiting.add(entry.infoHash);
@@ -166,18 +171,35 @@ export function parseHanded(line: string): HandedFile | undefined {
   }
 }
 
-/** A plain file (no link) of the announced size whose SHA256 is the announced one, once APT has put it there. */
+/**
+ * A plain file of the announced size whose SHA256 is the announced one, once
+ * APT has put it there. Opened once, following no link and never waiting on
+ * a FIFO or a device (O_NONBLOCK); what is checked and hashed is that
+ * descriptor, and exactly the announced size of it, however the file grows
+ * meanwhile: root reads no other path and no more than the index's size.
+ */
 async function isTheFile(path: string, file: PlannedFile, deadline: number): Promise<boolean> {
   for (;;) {
-    const stats = await lstat(path).catch(() => undefined);
-    if (!stats) {
-      if (Date.now() >= deadline) return false;
+    let handle: FileHandle;
+    try {
+      handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || Date.now() >= deadline) return false;
       await sleep(50);
       continue;
     }
-    if (!stats.isFile() || stats.size !== file.size) return false;
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    return hash.digest('hex') === file.sha256;
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile() || stats.size !== file.size) return false;
+      const hash = createHash('sha256');
+      let read = 0;
+      for await (const chunk of handle.createReadStream({ autoClose: false, start: 0, end: file.size - 1, highWaterMark: 1024 * 1024 })) {
+        read += (chunk as Buffer).length;
+        hash.update(chunk as Buffer);
+      }
+      return read === file.size && hash.digest('hex') === file.sha256;
+    } finally {
+      await handle.close();
+    }
   }
 }

@@ -24,6 +24,11 @@ import { BridgeSeeds, type BridgeFile } from './bridge-seeds.js';
 const APPEAR_MS = 10_000;
 /** Whatever the agent says, no file is served longer (the agent drops each far sooner). */
 const MAX_SERVE_MS = 30 * 60_000;
+/** Whatever happens, the bridge ends this long after it started: it serves only the minutes until the daemon announces. */
+const LIFETIME_MS = MAX_SERVE_MS + 60_000;
+/** How long ending may take once told to end. */
+const END_GRACE_MS = 10_000;
+setTimeout(() => process.kill(process.pid, 'SIGKILL'), LIFETIME_MS).unref();
 /** Each torrent costs the client about a megabyte: a bounded number at once. */
 const MAX_FILES = 64;
 const IDLE_PEER_MS = 60_000;
@@ -46,6 +51,8 @@ const end = () => {
   if (ending) return;
   ending = true;
   seeds.close().finally(() => process.exit(0));
+  // A close that cannot finish (a read stuck where it should not be) does not keep the bridge alive.
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), END_GRACE_MS).unref();
 };
 
 process.stdin.setEncoding('utf8');

@@ -59,7 +59,8 @@ export class ReadOnlyStore {
  * there).
  */
 export async function openReadOnly(path: string, size: number): Promise<FileHandle> {
-  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO put in its place must not hold one of libuv's few threads for ever.
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const stats = await file.stat();
     if (!stats.isFile() || stats.size !== size) throw new Error(`${path} is not a file of ${size} bytes`);

@@ -4,7 +4,8 @@
  * is clear nobody will announce it (other bytes, no daemon).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HandoffAgent, type BridgeOrders } from '../../src/method/handoff-agent.js';
@@ -95,5 +96,21 @@ describe('the seed agent, file by file', () => {
     } finally {
       await daemon.stop();
     }
+  });
+  it('takes no link, no FIFO and no file grown past its size in APT\'s cache, and is not held up by them', async () => {
+    const orders = new Orders();
+    // No daemon: what would be taken is only recorded; nothing here may be taken at all.
+    const agent = new HandoffAgent({ stateDir: join(dir, 'state-hostile'), socket: join(dir, 'nobody.sock'), archives }, orders, TIMES);
+    const body = Buffer.from('a package of its size');
+    writeFileSync(join(dir, 'elsewhere'), body);
+    symlinkSync(join(dir, 'elsewhere'), join(archives, 'linked_1.0_all.deb'));
+    execFileSync('mkfifo', [join(archives, 'fifo_1.0_all.deb')]);
+    writeFileSync(join(archives, 'grown_1.0_all.deb'), Buffer.concat([body, Buffer.from(' and more')]));
+    agent.line(line('linked_1.0_all.deb', body, 'c'.repeat(40)));
+    agent.line(line('fifo_1.0_all.deb', body, 'd'.repeat(40)));
+    agent.line(line('grown_1.0_all.deb', body, 'e'.repeat(40)));
+    const ended = await Promise.race([agent.end(), sleep(5000).then(() => 'stuck')]);
+    assert.equal(ended, 0, 'ended, and recorded none of them');
+    assert.deepEqual(orders.log.filter((entry) => entry.startsWith('drop')).sort(), ['drop c', 'drop d', 'drop e']);
   });
 });
