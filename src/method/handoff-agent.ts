@@ -174,7 +174,8 @@ export function parseHanded(line: string): HandedFile | undefined {
 /**
  * A plain file of the announced size whose SHA256 is the announced one, once
  * APT has put it there. Opened once, following no link and never waiting on
- * a FIFO or a device (O_NONBLOCK); what is checked and hashed is that
+ * a FIFO or a device (O_NONBLOCK), and owned by this process's user (root:
+ * APT gives the file to root in its cache); what is checked and hashed is that
  * descriptor, and exactly the announced size of it, however the file grows
  * meanwhile: root reads no other path and no more than the index's size.
  */
@@ -191,6 +192,12 @@ async function isTheFile(path: string, file: PlannedFile, deadline: number): Pro
     try {
       const stats = await handle.stat();
       if (!stats.isFile() || stats.size !== file.size) return false;
+      if (stats.uid !== process.getuid?.()) {
+        // Not yet root's (APT hands the file to root once it is in its cache), or someone else's: not taken as it is.
+        if (Date.now() >= deadline) return false;
+        await sleep(50);
+        continue;
+      }
       const hash = createHash('sha256');
       let read = 0;
       for await (const chunk of handle.createReadStream({ autoClose: false, start: 0, end: file.size - 1, highWaterMark: 1024 * 1024 })) {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HandoffAgent, type BridgeOrders } from '../../src/method/handoff-agent.js';
@@ -97,7 +97,7 @@ describe('the seed agent, file by file', () => {
       await daemon.stop();
     }
   });
-  it('takes no link, no FIFO and no file grown past its size in APT\'s cache, and is not held up by them', async () => {
+  it('takes no link, no FIFO, no file grown past its size and none but root\'s in APT\'s cache, and is not held up by them', async () => {
     const orders = new Orders();
     // No daemon: what would be taken is only recorded; nothing here may be taken at all.
     const agent = new HandoffAgent({ stateDir: join(dir, 'state-hostile'), socket: join(dir, 'nobody.sock'), archives }, orders, TIMES);
@@ -106,11 +106,15 @@ describe('the seed agent, file by file', () => {
     symlinkSync(join(dir, 'elsewhere'), join(archives, 'linked_1.0_all.deb'));
     execFileSync('mkfifo', [join(archives, 'fifo_1.0_all.deb')]);
     writeFileSync(join(archives, 'grown_1.0_all.deb'), Buffer.concat([body, Buffer.from(' and more')]));
+    // The right bytes, but the sandbox user's file: whoever owns it can change it after the check.
+    writeFileSync(join(archives, 'theirs_1.0_all.deb'), body);
+    chownSync(join(archives, 'theirs_1.0_all.deb'), Number(execFileSync('id', ['-u', '_apt'], { encoding: 'utf8' })), 0);
     agent.line(line('linked_1.0_all.deb', body, 'c'.repeat(40)));
     agent.line(line('fifo_1.0_all.deb', body, 'd'.repeat(40)));
     agent.line(line('grown_1.0_all.deb', body, 'e'.repeat(40)));
+    agent.line(line('theirs_1.0_all.deb', body, 'f'.repeat(40)));
     const ended = await Promise.race([agent.end(), sleep(5000).then(() => 'stuck')]);
     assert.equal(ended, 0, 'ended, and recorded none of them');
-    assert.deepEqual(orders.log.filter((entry) => entry.startsWith('drop')).sort(), ['drop c', 'drop d', 'drop e']);
+    assert.deepEqual(orders.log.filter((entry) => entry.startsWith('drop')).sort(), ['drop c', 'drop d', 'drop e', 'drop f']);
   });
 });
