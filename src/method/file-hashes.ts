@@ -19,15 +19,19 @@ export interface FileCheck {
 
 /**
  * Hash the file APT will read, in one pass, for SHA256 and every other type
- * APT expects. Opened without following a symlink, and only a regular file
- * counts: what is hashed is what lies at the path, not what a link points to.
+ * APT expects. Opened without following a symlink or waiting on a FIFO, and
+ * only a regular file of this process's user counts: what is hashed is what
+ * lies at the path, not what a link points to.
  */
 export async function hashFileAt(path: string, types: Iterable<string>): Promise<FileCheck> {
   const wanted = new Set(['sha256', ...[...types].filter((type) => type in ALGORITHMS)]);
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO put in its place (APT's partial/ is the sandbox user's) must not hold this open.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+    // The download left it this process's (root's, or the sandbox user's when the method runs as that user).
+    if (stat.uid !== process.getuid?.()) throw new Error(`${path} is not this method's file`);
     const hashers = [...wanted].map((type) => [type, createHash(ALGORITHMS[type]!.node)] as const);
     let size = 0;
     for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {

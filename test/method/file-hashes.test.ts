@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chownSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +68,14 @@ describe('the check of a file at its Filename', () => {
     symlinkSync(target, linked.path);
     assert.equal(await verifiedAt(linked.path, linked.verified), undefined);
     assert.equal(await verifiedAt(join(dir, 'missing.deb'), linked.verified), undefined);
+  });
+  it('hashes no FIFO (without waiting on it) and no file of another user in its place', async () => {
+    const fifo = join(dir, 'fifo.deb');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(hashFileAt(fifo, []), /not a regular file/);
+    const theirs = join(dir, 'theirs.deb');
+    writeFileSync(theirs, body);
+    chownSync(theirs, Number(execFileSync('id', ['-u', '_apt'], { encoding: 'utf8' })), 0);
+    await assert.rejects(hashFileAt(theirs, []), /not this method's file/);
   });
 });
